@@ -1,0 +1,33 @@
+# Two commands do all set-up on a fresh machine with Python 3.11+ and make:
+#   make demo   builds the demo shop into ./teiki.duckdb and prints what is in it
+#   make test   runs the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_CUSTOMERS ?= 20000
+
+.PHONY: demo test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/teiki demo --customers $(DEMO_CUSTOMERS)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/import_orders.py
+
+clean:
+	rm -rf $(VENV) teiki.duckdb teiki.duckdb.wal demo_shop

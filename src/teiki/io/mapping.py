@@ -1,0 +1,182 @@
+"""Column mappings: which header of an input file feeds which canonical column.
+
+Presets (``teiki``, ``ja``, ``shopify``) and users' mapping files share one TOML
+format::
+
+    preset = "ja"                 # optional: start from a preset, then override
+    encoding = "cp932"            # optional: otherwise detected
+    delimiter = "\\t"              # optional: otherwise sniffed
+
+    [orders.columns]
+    order_id = "伝票番号"          # a header, or a list of headers (first found wins)
+    amount = ["税込小計", "小計"]
+
+    [orders.values.status]       # raw cell value -> canonical value
+    "発送完了" = "completed"
+
+The canonical column name itself is always accepted as a header.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+
+from teiki.errors import InputError
+from teiki.store.schema import TABLES, TableSpec
+
+PRESETS = ("teiki", "ja", "shopify")
+
+Projector = Callable[[ir.Table, "Resolved"], ir.Table]
+
+
+@dataclass
+class TableMapping:
+    columns: dict[str, list[str]] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def merged(self, other: TableMapping) -> TableMapping:
+        """``other`` overrides: its headers are tried first, its values win."""
+        columns = {k: list(v) for k, v in self.columns.items()}
+        for name, headers in other.columns.items():
+            columns[name] = headers + [h for h in columns.get(name, []) if h not in headers]
+        values = {k: dict(v) for k, v in self.values.items()}
+        for name, table in other.values.items():
+            values.setdefault(name, {}).update(table)
+        return TableMapping(columns, values)
+
+
+@dataclass
+class Mapping:
+    name: str
+    tables: dict[str, TableMapping] = field(default_factory=dict)
+    encoding: str | None = None
+    delimiter: str | None = None
+    projector: Projector | None = None  # a preset that needs more than renaming (shopify)
+    only_tables: tuple[str, ...] | None = None
+
+    def for_table(self, table: str) -> TableMapping:
+        return self.tables.get(table, TableMapping())
+
+
+@dataclass
+class Resolved:
+    """A mapping applied to one file's headers for one table."""
+
+    spec: TableSpec
+    sources: dict[str, str | None]  # canonical column -> file header (None = absent)
+    values: dict[str, dict[str, str]]
+
+    @property
+    def missing_required(self) -> list[str]:
+        return [c for c in self.spec.required if self.sources.get(c) is None]
+
+    @property
+    def found(self) -> int:
+        return sum(1 for v in self.sources.values() if v is not None)
+
+
+def resolve(mapping: Mapping, spec: TableSpec, headers: list[str]) -> Resolved:
+    """Match each canonical column to the first of its candidate headers present in the file."""
+    table_mapping = mapping.for_table(spec.name)
+    present = {h.lower(): h for h in headers}
+    sources: dict[str, str | None] = {}
+    for column in spec.columns:
+        candidates = table_mapping.columns.get(column.name, []) + [column.name]
+        sources[column.name] = next((present[c.lower()] for c in candidates if c.lower() in present), None)
+    return Resolved(spec, sources, table_mapping.values)
+
+
+def project(raw: ir.Table, resolved: Resolved) -> ir.Table:
+    """The file's columns renamed to canonical ones, as raw text; absent columns are empty."""
+    columns = {
+        name: raw[source] if source is not None else ibis.literal("", "string")
+        for name, source in resolved.sources.items()
+    }
+    return raw.select(_row=raw["_row"], **columns)
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _parse(data: dict, name: str, origin: str) -> Mapping:
+    mapping = Mapping(name, encoding=data.get("encoding"), delimiter=data.get("delimiter"))
+    for table_name, body in data.items():
+        if not isinstance(body, dict):
+            continue
+        if table_name not in TABLES:
+            raise InputError(origin, "bad_mapping", file=origin, detail=f"unknown table [{table_name}]")
+        spec = TABLES[table_name]
+        columns = body.get("columns", {})
+        unknown = [c for c in list(columns) + list(body.get("values", {})) if c not in spec.by_name]
+        if unknown:
+            raise InputError(origin, "bad_mapping", file=origin,
+                             detail=f"[{table_name}] has no column {', '.join(unknown)}")
+        for column_name, table in body.get("values", {}).items():
+            choices = spec[column_name].choices
+            wrong = [v for v in table.values() if choices and v not in choices]
+            if wrong:
+                raise InputError(origin, "bad_mapping", file=origin,
+                                 detail=f"[{table_name}.values.{column_name}] maps to {', '.join(map(str, wrong))}; "
+                                        f"allowed: {', '.join(choices)}")
+        mapping.tables[table_name] = TableMapping(
+            {k: _as_list(v) for k, v in columns.items()},
+            {k: {str(a): str(b) for a, b in v.items()} for k, v in body.get("values", {}).items()},
+        )
+    return mapping
+
+
+def load_preset(name: str) -> Mapping:
+    """A shipped preset by name."""
+    if name not in PRESETS:
+        raise InputError(name, "unknown_preset", name=name, names=", ".join(PRESETS))
+    if name == "shopify":
+        from teiki.io.shopify import shopify_mapping
+
+        return shopify_mapping()
+    text = resources.files("teiki.io.presets").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return _parse(tomllib.loads(text), name, f"preset {name}")
+
+
+def load_mapping_file(path: Path) -> Mapping:
+    """A user's mapping file, on top of the preset it names (default: canonical)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(path.name, "bad_mapping", file=path.name, detail=str(exc)) from exc
+    own = _parse(data, path.name, path.name)
+    base = load_preset(data.get("preset", "teiki"))
+    tables = dict(base.tables)
+    for table_name, table_mapping in own.tables.items():
+        tables[table_name] = tables.get(table_name, TableMapping()).merged(table_mapping)
+    return Mapping(path.name, tables, own.encoding or base.encoding, own.delimiter or base.delimiter,
+                   base.projector, base.only_tables)
+
+
+def guess_table(mapping: Mapping, headers: list[str], file_name: str) -> TableSpec | None:
+    """Which table a file holds: from its name first, else the table whose required columns all match.
+
+    Ties between header matches are broken by how many columns match; a true
+    tie returns None (the caller asks for --table).
+    """
+    candidates = [TABLES[t] for t in (mapping.only_tables or TABLES)]
+    stem = Path(file_name).stem.lower()
+    for spec in sorted(candidates, key=lambda s: -len(s.name)):  # subscription_events before subscriptions
+        if stem.startswith(spec.name) or spec.ja in stem:
+            return spec
+    scored = []
+    for spec in candidates:
+        resolved = resolve(mapping, spec, headers)
+        if not resolved.missing_required:
+            scored.append((len(spec.required), resolved.found, spec))
+    scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+    if not scored or (len(scored) > 1 and scored[0][:2] == scored[1][:2]):
+        return None
+    return scored[0][2]

@@ -1,0 +1,229 @@
+"""Read an input file into a stream of Arrow batches of strings, with row numbers.
+
+Every reader yields the file's own columns, as text, plus ``_row``: the
+spreadsheet row number (header = row 1, first data row = row 2), so that a
+validation message can point at the line a user sees in Excel. Parsing into
+typed columns happens later, inside the engine (:mod:`teiki.io.parse`).
+
+Arrow is used here because this is the edge of the system: files come in.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from teiki.errors import InputError
+
+ROW = "_row"
+SNIFF_BYTES = 1 << 20
+BLOCK_BYTES = 16 << 20
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+
+
+class TypedReadFailed(Exception):
+    """A cell did not fit the type the optimistic reading asked for: read the file as text instead."""
+
+
+@dataclass
+class Source:
+    """An opened input: its headers and a one-shot stream of batches.
+
+    Columns are text, except those named in ``typed`` (optimistic reading, see
+    :func:`open_source`); text columns of a typed reading are already trimmed.
+    """
+
+    path: Path
+    headers: list[str]
+    batches: Iterator[pa.RecordBatch]
+    encoding: str = ""
+    typed: dict[str, pa.DataType] | None = None
+    typed_failed: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def schema(self) -> pa.Schema:
+        types = self.typed or {}
+        return pa.schema([pa.field(ROW, pa.int64())] + [pa.field(h, types.get(h, pa.string())) for h in self.headers])
+
+    def reader(self) -> pa.RecordBatchReader:
+        return pa.RecordBatchReader.from_batches(self.schema(), self.batches)
+
+
+TIMESTAMP_FORMATS = [pacsv.ISO8601, "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y-%m-%d %H:%M"]
+
+
+def open_source(path: Path, encoding: str | None = None, delimiter: str | None = None,
+                typed: dict[str, pa.DataType] | None = None) -> Source:
+    """Open ``path`` by its suffix; errors name the file.
+
+    ``typed`` (CSV only) asks the reader to convert those columns itself, in
+    its parallel C++ parser: much faster than text for big files. A cell that
+    does not convert raises :class:`TypedReadFailed` while streaming; the
+    caller then reads the file again as text, where every cell is judged and
+    reported precisely.
+    """
+    if not path.exists():
+        raise InputError(str(path), "no_such_file")
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return _open_csv(path, encoding, delimiter, typed)
+    if suffix in EXCEL_SUFFIXES:
+        return _open_excel(path)
+    if suffix in PARQUET_SUFFIXES:
+        return _open_parquet(path)
+    raise InputError(path.name, "unknown_format")
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8-sig' with a BOM, 'utf-8' if the first MiB decodes as UTF-8, else 'cp932'.
+
+    CP932 is Microsoft's Shift_JIS, a superset of it, so it reads both.
+    """
+    head = path.open("rb").read(SNIFF_BYTES)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for encoding in ("utf-8", "cp932"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            return encoding
+        except UnicodeDecodeError as exc:
+            last = exc
+    raise InputError(path.name, "unreadable_encoding", detail=f"byte {last.start}: {last.reason}")
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    return "\t" if first_line.count("\t") > first_line.count(",") else ","
+
+
+def _open_csv(path: Path, encoding: str | None, delimiter: str | None,
+              typed: dict[str, pa.DataType] | None = None) -> Source:
+    encoding = encoding or detect_encoding(path)
+    with path.open("r", encoding=encoding, errors="replace", newline="") as fh:
+        first_line = fh.readline()
+    if not first_line.strip():
+        raise InputError(path.name, "empty_file")
+    delimiter = delimiter or _sniff_delimiter(first_line)
+    read_options = pacsv.ReadOptions(
+        block_size=BLOCK_BYTES, encoding="utf8" if encoding.startswith("utf-8") else encoding
+    )
+    parse_options = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False)
+    try:
+        names = pacsv.open_csv(path, read_options=read_options, parse_options=parse_options).schema.names
+        headers = [_clean_header(h) for h in names]
+        typed = {h: t for h, t in (typed or {}).items() if h in headers and headers.count(h) == 1} or None
+        reader = pacsv.open_csv(path, read_options=read_options, parse_options=parse_options,
+                                convert_options=_convert_options(names, headers, typed))
+    except pa.ArrowInvalid as exc:
+        if encoding == "utf-8" and "utf8" in str(exc).lower():  # an ASCII-only first MiB, CP932 later on
+            return _open_csv(path, "cp932", delimiter, typed)
+        if typed:
+            raise TypedReadFailed(str(exc)) from exc
+        raise InputError(path.name, "unreadable_file", detail=str(exc)) from exc
+    source = Source(path, headers, iter(()), encoding, typed)
+    source.batches = _numbered(reader, source, path)
+    return source
+
+
+def _convert_options(names: list[str], headers: list[str], typed: dict[str, pa.DataType] | None) -> pacsv.ConvertOptions:
+    """Text everywhere (empty cells stay "", blank-ness is judged in the engine), except ``typed`` columns."""
+    types = {n: (typed or {}).get(h, pa.string()) for n, h in zip(names, headers)}
+    return pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                null_values=[""], timestamp_parsers=TIMESTAMP_FORMATS)
+
+
+def _clean_header(header: str) -> str:
+    return header.replace("\ufeff", "").strip()
+
+
+def _numbered(reader: pacsv.CSVStreamingReader, source: Source, path: Path) -> Iterator[pa.RecordBatch]:
+    """Prefix each batch with spreadsheet row numbers (2, 3, ...); trim text when reading typed."""
+    schema = source.schema()
+    next_row = 2
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            return
+        except pa.ArrowInvalid as exc:
+            if source.typed:
+                source.typed_failed = True  # the engine may wrap the exception: leave a mark
+                raise TypedReadFailed(str(exc)) from exc
+            raise InputError(path.name, "unreadable_file", detail=f"after row {next_row - 1}: {exc}") from exc
+        rows = pa.array(np.arange(next_row, next_row + batch.num_rows, dtype=np.int64))
+        next_row += batch.num_rows
+        columns = batch.columns
+        if source.typed:
+            columns = [pc.utf8_trim_whitespace(c) if pa.types.is_string(c.type) else c for c in columns]
+        yield pa.RecordBatch.from_arrays([rows, *columns], schema=schema)
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    return str(value).strip()
+
+
+def _open_excel(path: Path) -> Source:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own types for broken files
+        raise InputError(path.name, "unreadable_file", detail=str(exc)) from exc
+    if not rows:
+        raise InputError(path.name, "empty_file")
+    headers = [_clean_header(_cell_text(h)) for h in rows[0]]
+    body = [r for r in rows[1:]]
+    columns = [pa.array(np.arange(2, 2 + len(body), dtype=np.int64))]
+    for i in range(len(headers)):
+        columns.append(pa.array([_cell_text(r[i]) if i < len(r) else "" for r in body], pa.string()))
+    schema = pa.schema([pa.field(ROW, pa.int64())] + [pa.field(h, pa.string()) for h in headers])
+    batch = pa.RecordBatch.from_arrays(columns, schema=schema)
+    return Source(path, headers, iter([batch]))
+
+
+def _open_parquet(path: Path) -> Source:
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as exc:
+        raise InputError(path.name, "unreadable_file", detail=str(exc)) from exc
+    headers = list(parquet.schema_arrow.names)
+    schema = pa.schema([pa.field(ROW, pa.int64())] + [pa.field(h, pa.string()) for h in headers])
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        next_row = 2
+        for batch in parquet.iter_batches(batch_size=1 << 20):
+            columns = [pa.array(np.arange(next_row, next_row + batch.num_rows, dtype=np.int64))]
+            columns += [_as_text(col) for col in batch.columns]
+            next_row += batch.num_rows
+            yield pa.RecordBatch.from_arrays(columns, schema=schema)
+
+    return Source(path, headers, batches())
+
+
+def _as_text(column: pa.Array) -> pa.Array:
+    """A typed Parquet column as text; nulls become "" like empty CSV cells."""
+    if pa.types.is_timestamp(column.type) and column.type.tz is not None:
+        column = pc.local_timestamp(column)  # the wall-clock time in the stored zone
+    text = column.cast(pa.string())
+    return text.fill_null("")

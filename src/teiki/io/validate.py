@@ -1,0 +1,185 @@
+"""Validation of a staged import, as engine queries (never a Python loop over rows).
+
+All row-level checks are counted in one aggregate query grouped by file; only
+the checks that fail are queried again for their first offending rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from teiki.errors import Problem
+from teiki.io.parse import raw_name
+from teiki.store.merge import row_fingerprint
+from teiki.store.schema import Column, TableSpec
+
+EXAMPLES = 5
+ORDER_LEVEL = ("customer_id", "ordered_at")
+
+
+@dataclass
+class Check:
+    column: Column
+    kind: str
+    condition: ir.BooleanValue
+    shown: ir.Value
+    params: dict[str, object]
+
+
+def _row_checks(staged: ir.Table, spec: TableSpec) -> list[Check]:
+    checks: list[Check] = []
+    for column in spec.columns:
+        value = staged[column.name]
+        raw = staged[raw_name(column.name)] if raw_name(column.name) in staged.columns else None
+        if column.required:
+            blank = value.isnull() & raw.isnull() if raw is not None else value.isnull()
+            checks.append(Check(column, "missing_value", blank, staged["_row"], {}))
+        if raw is not None:
+            kind = "bad_date" if column.is_temporal else "bad_number" if column.is_numeric else "unknown_value"
+            params = {"choices": ", ".join(column.choices or ()), "name": column.name, "table": spec.name}
+            checks.append(Check(column, kind, raw.notnull() & value.isnull(), raw, params))
+        if column.dtype == "int64":
+            checks.append(Check(column, "not_whole", value != value.floor(), value, {}))
+        if column.minimum is not None:
+            checks.append(Check(column, "below_minimum", value < column.minimum, value, {"limit": column.minimum}))
+        if column.maximum is not None:
+            checks.append(Check(column, "above_maximum", value > column.maximum, value, {"limit": column.maximum}))
+    return checks
+
+
+def _label(column: Column, header: str | None) -> str:
+    shown = f"{column.name} ({column.ja})"
+    if header and header != column.name:
+        shown += f" ← '{header}'"
+    return shown
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def row_problems(staged: ir.Table, spec: TableSpec, files: list[str],
+                 headers: list[dict[str, str | None]]) -> list[Problem]:
+    """Every failed row-level check of the staged rows, per file, with its first offending rows."""
+    checks = _row_checks(staged, spec)
+    counts = (
+        staged.group_by("_file")
+        .aggregate(**{f"c{i}": check.condition.fill_null(False).cast("int64").sum() for i, check in enumerate(checks)})
+        .order_by("_file")
+        .to_pyarrow()
+        .to_pylist()
+    )
+    problems: list[Problem] = []
+    for record in counts:
+        file_index = record["_file"]
+        for i, check in enumerate(checks):
+            count = record[f"c{i}"] or 0
+            if not count:
+                continue
+            examples = (
+                staged.filter((staged["_file"] == file_index) & check.condition.fill_null(False))
+                .order_by("_row")
+                .select(row=staged["_row"], value=check.shown)
+                .limit(EXAMPLES)
+                .to_pyarrow()
+                .to_pylist()
+            )
+            header = headers[file_index].get(check.column.name)
+            problems.append(
+                Problem(files[file_index], check.kind, _label(check.column, header), count,
+                        [(e["row"], _plain(e["value"])) for e in examples], check.params)
+            )
+    return problems
+
+
+def _rows_text(rows: list[int]) -> str:
+    return ", ".join(str(r) for r in sorted(rows)[:6]) + (" …" if len(rows) > 6 else "")
+
+
+def conflict_problems(staged: ir.Table, spec: TableSpec, files: list[str]) -> tuple[list[Problem], int]:
+    """Records that contradict each other inside one import (``staged`` holds parsed values).
+
+    Also returns the number of distinct keys in the batch (orders, for orders).
+
+    orders: lines of one order_id that disagree on customer_id or ordered_at,
+    and an order_id present in two files with different lines. Other tables: one
+    key on several rows with different values (identical repeats are fine).
+    """
+    key = list(spec.key)
+    problems: list[Problem] = []
+    if spec.replace_whole_group:
+        found, n_keys = _disagreements(staged, key, [(n, spec[n]) for n in ORDER_LEVEL], files,
+                                       "conflict_in_order", {})
+        problems += found
+        if len(files) == 1:
+            return problems, n_keys
+        per_file = staged.group_by([*key, "_file"]).aggregate(
+            fp=row_fingerprint(staged, spec).cast("decimal(38, 0)").sum(), n=staged.count()
+        )
+        clash = per_file.group_by(key).aggregate(
+            files=per_file["_file"].nunique(), fps=(per_file.fp.cast("string") + "/" + per_file.n.cast("string")).nunique(),
+            first=per_file["_file"].min(), second=per_file["_file"].max(),
+        ).filter(lambda t: (t.files > 1) & (t.fps > 1))
+        total = clash.count().to_pyarrow().as_py()
+        if total:
+            records = clash.order_by(key).limit(EXAMPLES).to_pyarrow().to_pylist()
+            first, second = files[records[0]["first"]], files[records[0]["second"]]
+            problems.append(Problem(first, "conflict_across_files", spec.key[0], total,
+                                    [(None, r[key[0]]) for r in records], {"other": second}))
+        return _merge_same(problems), n_keys
+    with_fp = staged.mutate(_fp=row_fingerprint(staged, spec))
+    found, n_keys = _disagreements(with_fp, key, [("_fp", spec[key[0]])], files,
+                                   "conflict_in_key", {"key": ", ".join(key)})
+    return problems + found, n_keys
+
+
+def _disagreements(staged: ir.Table, key: list[str], fields: list[tuple[str, Column]],
+                   files: list[str], kind: str, params: dict[str, object]) -> tuple[list[Problem], int]:
+    """Keys whose rows do not all carry the same value of a field, and the number of distinct keys.
+
+    One pass: each row is compared with the first row of its key (a window,
+    cheaper than a grouped distinct); only failing fields are queried again.
+    """
+    window = ibis.window(group_by=key)
+
+    def differs(name: str) -> ir.BooleanValue:
+        first = staged[name].first().over(window)
+        return (staged[name] != first).fill_null(False) | (staged[name].isnull() != first.isnull())
+
+    flags = {f"d{i}": differs(name) for i, (name, _) in enumerate(fields)}
+    flagged = staged.mutate(_k=ibis.literal("\x1f").join([staged[k].cast("string") for k in key]),
+                            _lead=ibis.row_number().over(window) == 0, **flags)
+    counts = flagged.aggregate(
+        _keys=flagged._lead.cast("int64").sum(), **{f: flagged._k.nunique(where=flagged[f]) for f in flags}
+    ).to_pyarrow().to_pylist()[0]
+    n_keys = int(counts.pop("_keys") or 0)
+    problems = []
+    for (flag, count), (name, column) in zip(counts.items(), fields):
+        if not count:
+            continue
+        first_keys = flagged.filter(flagged[flag]).select(*key).distinct().order_by(key).limit(EXAMPLES)
+        rows = staged.semi_join(first_keys, key)
+        grouped = rows.group_by(key).aggregate(rows=rows["_row"].collect(), file=rows["_file"].min())
+        examples = grouped.order_by(key).to_pyarrow().to_pylist()
+        shown = [("/".join(str(e[k]) for k in key), _rows_text(e["rows"])) for e in examples]
+        problems.append(Problem(files[examples[0]["file"]], kind, _label(column, None), count,
+                                [(rows_text, k) for k, rows_text in shown], params))
+    return problems, n_keys
+
+
+def _merge_same(problems: list[Problem]) -> list[Problem]:
+    """One problem per (file, kind), with the counts added up."""
+    merged: dict[tuple[str, str, str], Problem] = {}
+    for p in problems:
+        key = (p.file, p.check, p.column)
+        if key in merged:
+            merged[key].count += p.count
+            merged[key].examples += p.examples
+        else:
+            merged[key] = p
+    return list(merged.values())

@@ -1,0 +1,130 @@
+"""User-facing text in Japanese (default) and English, kept in one catalogue.
+
+Code, logs and API keys stay English; whatever a person reads goes through
+:func:`say`, so every message exists in both languages.
+"""
+
+from __future__ import annotations
+
+import os
+
+LANGS = ("ja", "en")
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- import problems (one per validation check) ---
+    "missing_column": (
+        "必須の列 {column} がありません。見つかった列: {headers}。",
+        "the required column {column} is missing. Columns found: {headers}.",
+    ),
+    "missing_value": (
+        "{column} が空の行が {count} 行あります ({examples})。",
+        "{column} is empty in {count} rows ({examples}).",
+    ),
+    "bad_date": (
+        "{column} を日付として読めない行が {count} 行あります ({examples})。YYYY-MM-DD や YYYY/MM/DD hh:mm:ss の形式にしてください。",
+        "{column} cannot be read as a date in {count} rows ({examples}); use YYYY-MM-DD or YYYY/MM/DD hh:mm:ss.",
+    ),
+    "bad_number": (
+        "{column} を数値として読めない行が {count} 行あります ({examples})。",
+        "{column} is not a number in {count} rows ({examples}).",
+    ),
+    "not_whole": (
+        "{column} が整数でない行が {count} 行あります ({examples})。",
+        "{column} is not a whole number in {count} rows ({examples}).",
+    ),
+    "below_minimum": (
+        "{column} が {limit} 未満の行が {count} 行あります ({examples})。",
+        "{column} is below {limit} in {count} rows ({examples}).",
+    ),
+    "above_maximum": (
+        "{column} が {limit} を超える行が {count} 行あります ({examples})。",
+        "{column} is above {limit} in {count} rows ({examples}).",
+    ),
+    "unknown_value": (
+        "{column} に使えない値の行が {count} 行あります ({examples})。使える値: {choices}。ほかの値はマッピングファイルの [{table}.values.{name}] で対応づけてください。",
+        "{column} has a value teiki does not know in {count} rows ({examples}). Allowed: {choices}; "
+        "map other values in a mapping file under [{table}.values.{name}].",
+    ),
+    "conflict_in_order": (
+        "同じ受注番号の明細で {column} が食い違う受注が {count} 件あります ({examples})。",
+        "{count} orders have lines that disagree on {column} ({examples}).",
+    ),
+    "conflict_across_files": (
+        "同じ受注番号がファイル {other} にも異なる内容で含まれています ({count} 件: {examples})。どちらが正しいか決められないため、別々に取り込んでください。",
+        "{count} orders also appear with different lines in {other} ({examples}); teiki cannot tell which is right, "
+        "so import the files one at a time.",
+    ),
+    "conflict_in_key": (
+        "同じキー ({key}) で内容の異なる行が {count} 組あります ({examples})。",
+        "{count} keys ({key}) appear in several rows with different values ({examples}).",
+    ),
+    "row_example": ("{row}行目: {value}", "row {row}: {value}"),
+    "rows_example": ("{key} ({rows}行目)", "{key} (rows {rows})"),
+    "problem_at": ("{file}: {text}", "{file}: {text}"),
+    "nothing_imported": (
+        "何も取り込んでいません。保存済みのデータは変わっていません。",
+        "Nothing was imported; the stored data is unchanged.",
+    ),
+    "more_problems": ("ほか {count} 件の問題があります。", "{count} more problems."),
+    # --- file-level problems ---
+    "unreadable_encoding": (
+        "文字コードを判別できません ({detail})。UTF-8 か Shift_JIS (CP932) で保存してください。",
+        "cannot tell the text encoding ({detail}); save the file as UTF-8 or Shift_JIS (CP932).",
+    ),
+    "unreadable_file": ("ファイルを読めません: {detail}", "cannot read the file: {detail}"),
+    "no_such_file": ("ファイルがありません。", "no such file."),
+    "unknown_format": (
+        "対応していない形式です (.csv .tsv .txt .xlsx .parquet に対応)。",
+        "unsupported file type (teiki reads .csv .tsv .txt .xlsx .parquet).",
+    ),
+    "empty_file": ("データ行がありません。", "the file has no data rows."),
+    "unknown_table_for_file": (
+        "どのテーブルのファイルか判別できません (見つかった列: {headers})。--table で指定してください ({tables})。",
+        "cannot tell which table this file holds (columns: {headers}); name it with --table ({tables}).",
+    ),
+    "mixed_tables": (
+        "1回の取り込みに複数のテーブルのファイルがあります: {tables}。テーブルごとに分けて取り込みます。",
+        "files of several tables in one import: {tables}; each table is imported in turn.",
+    ),
+    "unknown_preset": ("プリセット {name} はありません。使えるもの: {names}。", "no preset {name}; available: {names}."),
+    "bad_mapping": ("マッピングファイル {file} を読めません: {detail}", "cannot read mapping file {file}: {detail}"),
+    # --- store ---
+    "store_newer": (
+        "データベース {path} は新しい teiki (スキーマ v{found}) で作られています。この teiki はスキーマ v{supported} までです。teiki を更新してください。",
+        "the database {path} was written by a newer teiki (schema v{found}); this teiki knows up to v{supported}. "
+        "Upgrade teiki.",
+    ),
+    "store_foreign": (
+        "{path} は teiki のデータベースではありません (teiki 以外のテーブルがあります: {tables})。別のファイルを --db で指定してください。",
+        "{path} is not a teiki database (it holds other tables: {tables}); choose another file with --db.",
+    ),
+    "store_locked": (
+        "データベース {path} は別のプロセスが使用中です: {detail}",
+        "the database {path} is in use by another process: {detail}",
+    ),
+    "store_upgraded": ("データベースをスキーマ v{old} から v{new} に更新しました。", "upgraded the database from schema v{old} to v{new}."),
+    # --- import summary ---
+    "derived_subscriptions": (
+        "定期契約ファイルは取り込まれていないため、受注の定期ID・定期回数から {count} 件の定期契約を導出しています。",
+        "no subscriptions file was imported, so {count} subscriptions are derived from the orders' subscription_id and delivery_no.",
+    ),
+    "import_summary": (
+        "{table}: {rows} 行を読み込み、新規 {inserted} / 置換 {replaced} / 変更なし {unchanged} ({unit})",
+        "{table}: read {rows} rows; inserted {inserted} / replaced {replaced} / unchanged {unchanged} ({unit})",
+    ),
+    "unit_orders": ("受注単位", "orders"),
+    "unit_records": ("件", "records"),
+}
+
+
+def default_lang() -> str:
+    """The language from TEIKI_LANG, else Japanese."""
+    lang = os.environ.get("TEIKI_LANG", "ja").lower()
+    return lang if lang in LANGS else "ja"
+
+
+def say(key: str, lang: str | None = None, **params: object) -> str:
+    """The message ``key`` in ``lang`` (ja / en) with ``params`` filled in."""
+    ja, en = CATALOGUE[key]
+    template = en if (lang or default_lang()) == "en" else ja
+    return template.format(**params)

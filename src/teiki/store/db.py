@@ -1,0 +1,112 @@
+"""The store: one embedded DuckDB file, reached through Ibis.
+
+Opening a file creates it (schema v1) or upgrades it; every change goes
+through :meth:`Store.transaction`, so a failure or a killed process leaves the
+file exactly as it was before.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+from ibis.backends.duckdb import Backend
+
+from teiki.errors import StoreError
+from teiki.store import migrations
+from teiki.store.schema import TABLES
+
+DEFAULT_DB = "teiki.duckdb"
+DB_ENV = "TEIKI_DB"
+MEMORY_ENV = "TEIKI_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1GB"  # the engine spills to disk beyond it; keeps a 10M-line import under 3 GB RSS
+
+
+def default_path() -> Path:
+    """``$TEIKI_DB`` if set, else ``./teiki.duckdb``."""
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def scratch_table(con: Backend, name: str, expr: ir.Table) -> ir.Table:
+    """Materialise ``expr`` as temporary table ``name`` (replacing one left over) and return it.
+
+    Drops first rather than ``create_table(overwrite=True)``, which builds the
+    table under another name and copies it.
+    """
+    con.drop_table(name, force=True)
+    con.create_table(name, expr, temp=True)
+    return con.table(name)
+
+
+class Store:
+    """An open teiki database."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self.upgraded_from: int | None = None
+        try:
+            self.con = ibis.duckdb.connect(
+                str(self.path), read_only=read_only,
+                memory_limit=os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT,
+                preserve_insertion_order=False,  # lets big inserts run in parallel, with less memory
+            )
+        except duckdb.IOException as exc:
+            raise StoreError("store_locked", path=self.path, detail=str(exc).splitlines()[0]) from exc
+        if not read_only:
+            self._ensure_schema()
+        else:
+            self._check_version(migrations.current_version(self.con))
+
+    def _check_version(self, found: int | None) -> None:
+        if found is None:
+            others = ", ".join(sorted(self.con.list_tables())[:5])
+            self.close()
+            raise StoreError("store_foreign", path=self.path, tables=others)
+        if found > migrations.SCHEMA_VERSION:
+            self.close()
+            raise StoreError("store_newer", path=self.path, found=found, supported=migrations.SCHEMA_VERSION)
+
+    def _ensure_schema(self) -> None:
+        found = migrations.current_version(self.con)
+        self._check_version(found)
+        if found < migrations.SCHEMA_VERSION:
+            with self.transaction():
+                migrations.migrate(self.con, found)
+            if found > 0:
+                self.upgraded_from = found
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: commit when the block ends, roll back on any exception."""
+        raw = self.con.con
+        raw.begin()
+        try:
+            yield
+        except BaseException:
+            raw.rollback()
+            raise
+        raw.commit()
+
+    def table(self, name: str) -> ir.Table:
+        """A stored table as an Ibis expression."""
+        return self.con.table(name)
+
+    def count(self, name: str) -> int:
+        return int(self.con.table(name).count().to_pyarrow().as_py())
+
+    def tables(self) -> dict[str, ir.Table]:
+        return {name: self.con.table(name) for name in TABLES}
+
+    def close(self) -> None:
+        self.con.disconnect()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

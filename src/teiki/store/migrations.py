@@ -1,0 +1,72 @@
+"""Versioned schema migrations of the teiki database file.
+
+The version lives in the ``teiki_meta`` table (key ``schema_version``). Each
+migration is a function that takes the Ibis connection from version ``n - 1``
+to ``n``; a new teiki opening an older file applies the missing ones in one
+transaction, and an older teiki refuses a newer file with a clear message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ibis
+from ibis.backends.duckdb import Backend
+
+from teiki.store.schema import TABLES
+
+META = "teiki_meta"
+IMPORTS = "teiki_imports"
+
+META_SCHEMA = ibis.schema({"key": "string", "value": "string"})
+IMPORTS_SCHEMA = ibis.schema(
+    {
+        "import_id": "int64",
+        "started_at": "timestamp",
+        "finished_at": "timestamp",
+        "table_name": "string",
+        "files": "string",
+        "rows_read": "int64",
+        "inserted": "int64",
+        "replaced": "int64",
+        "unchanged": "int64",
+        "teiki_version": "string",
+    }
+)
+
+
+def _v1_initial(con: Backend) -> None:
+    """The canonical tables of SPEC §2, the import log and the meta table."""
+    for spec in TABLES.values():
+        con.create_table(spec.name, schema=spec.ibis_schema())
+    con.create_table(IMPORTS, schema=IMPORTS_SCHEMA)
+    con.create_table(META, schema=META_SCHEMA)
+
+
+MIGRATIONS: list[Callable[[Backend], None]] = [_v1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def current_version(con: Backend) -> int | None:
+    """The file's schema version; 0 for an empty file; None when it holds non-teiki tables only."""
+    tables = set(con.list_tables())
+    if META not in tables:
+        return 0 if not tables else None
+    meta = con.table(META)
+    rows = meta.filter(meta.key == "schema_version").select("value").to_pyarrow().to_pylist()
+    return int(rows[0]["value"]) if rows else 0
+
+
+def set_version(con: Backend, version: int) -> None:
+    """Record ``version`` in the (tiny) meta table."""
+    rows = {r["key"]: r["value"] for r in con.table(META).to_pyarrow().to_pylist()}
+    rows["schema_version"] = str(version)
+    con.truncate_table(META)
+    con.insert(META, ibis.memtable({"key": list(rows), "value": list(rows.values())}, schema=META_SCHEMA))
+
+
+def migrate(con: Backend, found: int) -> None:
+    """Apply migrations ``found + 1 .. SCHEMA_VERSION`` (the caller holds the transaction)."""
+    for step in MIGRATIONS[found:]:
+        step(con)
+    set_version(con, SCHEMA_VERSION)

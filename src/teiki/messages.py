@@ -18,31 +18,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "missing_value": (
         "{column} が空の行が {count} 行あります ({examples})。",
-        "{column} is empty in {count} rows ({examples}).",
+        "{column} is empty in {count} row(s) ({examples}).",
     ),
     "bad_date": (
         "{column} を日付として読めない行が {count} 行あります ({examples})。YYYY-MM-DD や YYYY/MM/DD hh:mm:ss の形式にしてください。",
-        "{column} cannot be read as a date in {count} rows ({examples}); use YYYY-MM-DD or YYYY/MM/DD hh:mm:ss.",
+        "{column} cannot be read as a date in {count} row(s) ({examples}); use YYYY-MM-DD or YYYY/MM/DD hh:mm:ss.",
     ),
     "bad_number": (
         "{column} を数値として読めない行が {count} 行あります ({examples})。",
-        "{column} is not a number in {count} rows ({examples}).",
+        "{column} is not a number in {count} row(s) ({examples}).",
     ),
     "not_whole": (
         "{column} が整数でない行が {count} 行あります ({examples})。",
-        "{column} is not a whole number in {count} rows ({examples}).",
+        "{column} is not a whole number in {count} row(s) ({examples}).",
     ),
     "below_minimum": (
         "{column} が {limit} 未満の行が {count} 行あります ({examples})。",
-        "{column} is below {limit} in {count} rows ({examples}).",
+        "{column} is below {limit} in {count} row(s) ({examples}).",
     ),
     "above_maximum": (
         "{column} が {limit} を超える行が {count} 行あります ({examples})。",
-        "{column} is above {limit} in {count} rows ({examples}).",
+        "{column} is above {limit} in {count} row(s) ({examples}).",
     ),
     "unknown_value": (
         "{column} に使えない値の行が {count} 行あります ({examples})。使える値: {choices}。ほかの値はマッピングファイルの [{table}.values.{name}] で対応づけてください。",
-        "{column} has a value teiki does not know in {count} rows ({examples}). Allowed: {choices}; "
+        "{column} has a value teiki does not know in {count} row(s) ({examples}). Allowed: {choices}; "
         "map other values in a mapping file under [{table}.values.{name}].",
     ),
     "conflict_in_order": (
@@ -114,6 +114,46 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "unit_orders": ("受注単位", "orders"),
     "unit_records": ("件", "records"),
+    # --- CLI ---
+    "app_help": (
+        "teiki: 単品リピート通販・定期通販のための CRM 分析エンジン",
+        "teiki: CRM analytics for subscription and repeat-purchase D2C commerce",
+    ),
+    "status_title": ("{path} の内容", "What is stored in {path}"),
+    "col_table": ("テーブル", "table"),
+    "col_rows": ("行数", "rows"),
+    "col_note": ("備考", "note"),
+    "derived_note": ("受注から導出", "derived from orders"),
+    "customers_line": ("顧客数 {customers:,} 人、受注期間 {first} 〜 {last}", "{customers:,} customers, orders from {first} to {last}"),
+    "last_import_line": ("最終取り込み: {at} ({tables}: {files})", "last import: {at} ({tables}: {files})"),
+    "import_title": ("取り込み結果", "Import"),
+    "col_rows_read": ("読込行数", "rows read"),
+    "col_inserted": ("新規", "inserted"),
+    "col_replaced": ("置換", "replaced"),
+    "col_unchanged": ("変更なし", "unchanged"),
+    "col_unit": ("単位", "unit"),
+    "no_imports": ("まだ何も取り込まれていません。teiki import または teiki demo を実行してください。",
+                   "nothing imported yet; run teiki import or teiki demo."),
+    "no_database": ("データベース {path} はまだありません。teiki import か teiki demo で作成してください。",
+                    "there is no database at {path} yet; create it with teiki import or teiki demo."),
+    "import_done": ("取り込み完了 ({seconds:.1f} 秒)", "import finished ({seconds:.1f} s)"),
+    "demo_files": ("デモショップのファイルを {path} に作成しました。", "wrote the demo shop's files to {path}."),
+    "demo_refuses": (
+        "{path} には取り込み済みのデータがあるため、デモで上書きしません。--db で別のファイルを指定してください。",
+        "{path} holds imported data, so the demo will not overwrite it; choose another file with --db.",
+    ),
+    "upgraded": ("データベースをスキーマ v{old} から更新しました。", "upgraded the database from schema v{old}."),
+    # --- progress stages ---
+    "stage_read": ("読み込み {name}", "reading {name}"),
+    "stage_validate": ("検証", "validating"),
+    "stage_write": ("書き込み {name}", "writing {name}"),
+    "stage_commit": ("確定", "committing"),
+    "stage_done": ("完了", "done"),
+    "stage_drawing customers": ("顧客を生成", "drawing customers"),
+    "stage_simulating subscriptions": ("定期をシミュレーション", "simulating subscriptions"),
+    "stage_simulating one-off purchases": ("単品購入をシミュレーション", "simulating one-off purchases"),
+    "stage_building tables": ("テーブルを作成", "building tables"),
+    "stage_writing": ("書き出し {name}", "writing {name}"),
 }
 
 

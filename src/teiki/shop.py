@@ -36,7 +36,7 @@ class Status:
     customers: int
     first_order: object
     last_order: object
-    last_import: dict | None
+    last_import: list[dict]  # the log rows of the latest import command, one per table
 
 
 class Shop:
@@ -85,9 +85,8 @@ class Shop:
             customers=orders.customer_id.nunique(), first=orders.ordered_at.min(), last=orders.ordered_at.max()
         ).to_pyarrow().to_pylist()[0]
         log = self.store.table(IMPORTS)
-        last = log.order_by(log.import_id.desc()).limit(1).to_pyarrow().to_pylist()
-        return Status(self.path, tables, int(summary["customers"]), summary["first"], summary["last"],
-                      last[0] if last else None)
+        last = log.filter(log.import_id == log.import_id.max()).to_pyarrow().to_pylist()
+        return Status(self.path, tables, int(summary["customers"]), summary["first"], summary["last"], last)
 
     def close(self) -> None:
         self.store.close()

@@ -52,15 +52,21 @@ def current_version(con: Backend) -> int | None:
     tables = set(con.list_tables())
     if META not in tables:
         return 0 if not tables else None
+    version = read_meta(con, "schema_version")
+    return int(version) if version is not None else 0
+
+
+def read_meta(con: Backend, key: str) -> str | None:
+    """A value of the (tiny) meta table, e.g. ``schema_version`` or ``origin``."""
     meta = con.table(META)
-    rows = meta.filter(meta.key == "schema_version").select("value").to_pyarrow().to_pylist()
-    return int(rows[0]["value"]) if rows else 0
+    rows = meta.filter(meta.key == key).select("value").to_pyarrow().to_pylist()
+    return rows[0]["value"] if rows else None
 
 
-def set_version(con: Backend, version: int) -> None:
-    """Record ``version`` in the (tiny) meta table."""
+def write_meta(con: Backend, key: str, value: str) -> None:
+    """Set ``key`` in the meta table (rewritten whole: it holds a handful of rows)."""
     rows = {r["key"]: r["value"] for r in con.table(META).to_pyarrow().to_pylist()}
-    rows["schema_version"] = str(version)
+    rows[key] = value
     con.truncate_table(META)
     con.insert(META, ibis.memtable({"key": list(rows), "value": list(rows.values())}, schema=META_SCHEMA))
 
@@ -69,4 +75,4 @@ def migrate(con: Backend, found: int) -> None:
     """Apply migrations ``found + 1 .. SCHEMA_VERSION`` (the caller holds the transaction)."""
     for step in MIGRATIONS[found:]:
         step(con)
-    set_version(con, SCHEMA_VERSION)
+    write_meta(con, "schema_version", str(SCHEMA_VERSION))

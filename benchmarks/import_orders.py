@@ -29,7 +29,7 @@ def timed_import(csv: Path, db: Path) -> tuple[float, float]:
     """(seconds, peak RSS in GiB) of one `teiki import` process."""
     cmd = [sys.executable, "-m", "teiki.cli.main", "--db", str(db), "--quiet", "import", str(csv)]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:

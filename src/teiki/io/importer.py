@@ -41,6 +41,7 @@ Progress = Callable[[str, int, int | None], None]
 ORDER = ("products", "customers", "subscriptions", "subscription_events", "orders", "contacts")
 STAGE = "_teiki_stage_"
 SOURCE = "_teiki_source_"
+RAW_COPY = "_copy"
 
 
 @dataclass
@@ -76,6 +77,8 @@ def _choose_mapping(headers: list[str], preset: str | None, mapping_file: Path |
 
 
 def _open(path: Path, table: str | None, preset: str | None, mapping_file: Path | None) -> _File:
+    if table is not None and table not in TABLES:
+        raise InputError(path.name, "unknown_table", name=table, tables=", ".join(TABLES))
     base = mp.load_mapping_file(mapping_file) if mapping_file else None
     encoding, delimiter = (base.encoding, base.delimiter) if base else (None, None)
     source = open_source(path, encoding, delimiter)
@@ -107,8 +110,17 @@ def _typed_request(mapping: mp.Mapping, resolved: mp.Resolved) -> dict[str, pa.D
 
 
 def _as_text(f: _File) -> _File:
-    """The same file, read as text (after a cell did not fit the optimistic reading)."""
-    return _File(open_source(f.source.path, f.source.encoding, f.mapping.delimiter), f.mapping, f.spec, f.resolved)
+    """The same file opened again, as text (after a cell did not fit the optimistic reading, or
+    invalid UTF-8 turned up after an ASCII-only start: then as CP932)."""
+    encoding = "cp932" if f.source.encoding_failed else f.source.encoding
+    return _File(open_source(f.source.path, encoding, f.mapping.delimiter), f.mapping, f.spec, f.resolved)
+
+
+def _raise_read_error(files: list[_File]) -> None:
+    """Re-raise a file's own error that the engine wrapped while streaming the file."""
+    for f in files:
+        if f.source.error is not None:
+            raise f.source.error
 
 
 def _missing_columns(files: list[_File]) -> list[Problem]:
@@ -133,11 +145,17 @@ def _stage(store: Store, files: list[_File], spec: TableSpec, values: dict[str, 
         scratch_table(store.con, STAGE + spec.name, staged)
         return files
     except Exception:
-        if not any(f.source.typed_failed for f in files):
+        _raise_read_error(files)
+        if not any(f.source.typed_failed or f.source.encoding_failed for f in files):
             raise
-    files = [_as_text(f) if f.source.typed else f for f in files]
-    staged = _staged_union(store, files, spec, values, registered, progress)
-    scratch_table(store.con, STAGE + spec.name, staged)
+    # every source is a one-shot stream, partly consumed by now: open them all again
+    files = [_as_text(f) for f in files]
+    try:
+        staged = _staged_union(store, files, spec, values, registered, progress)
+        scratch_table(store.con, STAGE + spec.name, staged)
+    except Exception:
+        _raise_read_error(files)
+        raise
     return files
 
 
@@ -149,6 +167,11 @@ def _staged_union(store: Store, files: list[_File], spec: TableSpec, values: dic
         store.con.con.register(name, _counted(f.source, progress))
         registered.append(name)
         raw = store.con.table(name)
+        if f.mapping.projector is not None:
+            # A projector may use window functions, which DuckDB can plan as a self-join that reads
+            # its input twice; a registered stream can be read only once (the second read sees no
+            # rows, silently), so store the file's rows first.
+            raw = scratch_table(store.con, name + RAW_COPY, raw)
         projector = f.mapping.projector or mp.project
         projected = projector(raw, f.resolved).mutate(_file=ibis.literal(i, "int64"))
         parts.append(stage(projected, spec, values, trimmed=f.source.typed is not None))
@@ -223,7 +246,9 @@ def import_files(store: Store, paths: Sequence[Path], *, table: str | None = Non
                 if progress:
                     progress(f"write {name}", 0, None)
                 batch = finish(_deduplicated(table_expr, spec, len(group)), spec)
-                counts = merge(con, spec, batch, n_keys=n_keys, n_rows=rows if len(group) == 1 else None)
+                # the staged rows are the batch's rows unless deduplicated (keyed tables, or several files)
+                undeduplicated = spec.replace_whole_group and len(group) == 1
+                counts = merge(con, spec, batch, n_keys=n_keys, n_rows=rows if undeduplicated else None)
                 result.tables.append(TableImport(name, [f.source.name for f in group], rows, counts))
             _log(store, result, started)
             if progress:
@@ -263,12 +288,16 @@ def _drop_staging(store: Store, registered: list[str]) -> None:
         store.con.drop_table(STAGE + name, force=True)
     for name in registered:
         store.con.con.unregister(name)
+        store.con.drop_table(name + RAW_COPY, force=True)
 
 
 def derived_subscription_count(store: Store) -> int | None:
-    """Number of subscriptions derived from orders, or None when subscriptions were imported."""
+    """Number of subscriptions derived from orders, or None when subscriptions were imported.
+
+    The same count as ``derived_subscriptions(orders).count()``, without deriving them.
+    """
     if store.count("subscriptions") > 0:
         return None
-    from teiki.store.derive import derived_subscriptions
-
-    return int(derived_subscriptions(store.table("orders")).count().to_pyarrow().as_py())
+    orders = store.table("orders")
+    lines = orders.filter((orders.status == "completed") & orders.subscription_id.notnull())
+    return int(lines.subscription_id.nunique().to_pyarrow().as_py())

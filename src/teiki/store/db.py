@@ -24,7 +24,7 @@ from teiki.store.schema import TABLES
 DEFAULT_DB = "teiki.duckdb"
 DB_ENV = "TEIKI_DB"
 MEMORY_ENV = "TEIKI_MEMORY_LIMIT"
-DEFAULT_MEMORY_LIMIT = "1GB"  # the engine spills to disk beyond it; keeps a 10M-line import under 3 GB RSS
+DEFAULT_MEMORY_LIMIT = "2GB"  # the engine spills to disk beyond it; keeps a 10M-line import under 3 GB RSS
 
 
 def default_path() -> Path:
@@ -56,7 +56,9 @@ class Store:
                 preserve_insertion_order=False,  # lets big inserts run in parallel, with less memory
             )
         except duckdb.IOException as exc:
-            raise StoreError("store_locked", path=self.path, detail=str(exc).splitlines()[0]) from exc
+            detail = str(exc).splitlines()[0]
+            key = "store_locked" if "lock" in detail.lower() else "store_unreadable"  # e.g. not a DuckDB file
+            raise StoreError(key, path=self.path, detail=detail) from exc
         if not read_only:
             self._ensure_schema()
         else:

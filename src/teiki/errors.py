@@ -40,8 +40,9 @@ class Problem:
     """One failed check: which file, which column, how many rows, the first offending values.
 
     ``examples`` holds (row, value) pairs; ``row`` is the spreadsheet row number
-    (the header is row 1, the first data row is row 2), or a text such as "3, 7"
-    when a problem spans rows.
+    (the header is row 1, the first data row is row 2), a text such as "3, 7"
+    when a problem spans rows, or None when it has no row; ``value`` is None
+    when the row says it all (an empty cell).
     """
 
     file: str
@@ -52,12 +53,19 @@ class Problem:
     params: dict[str, object] = field(default_factory=dict)
 
     def render(self, lang: str | None = None) -> str:
-        examples = ", ".join(
-            (say("row_example", lang, row=row, value=_shown(value)) if row is not None else _shown(value))
-            for row, value in self.examples
-        )
+        examples = ", ".join(_example(row, value, lang) for row, value in self.examples)
         text = say(self.check, lang, column=self.column, count=self.count, examples=examples, **self.params)
         return say("problem_at", lang, file=self.file, text=text)
+
+
+def _example(row: object, value: object, lang: str | None) -> str:
+    if row is None:
+        return _shown(value)
+    if value is None:
+        return say("row_only", lang, row=row)
+    if isinstance(row, str):
+        return say("rows_example", lang, value=_shown(value), rows=row)
+    return say("row_example", lang, row=row, value=_shown(value))
 
 
 def _shown(value: object) -> str:

@@ -55,11 +55,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "so import the files one at a time.",
     ),
     "conflict_in_key": (
-        "同じキー ({key}) で内容の異なる行が {count} 組あります ({examples})。",
-        "{count} keys ({key}) appear in several rows with different values ({examples}).",
+        "同じキー ({keys}) で内容の異なる行が {count} 組あります ({examples})。",
+        "{count} keys ({keys}) appear in several rows with different values ({examples}).",
     ),
     "row_example": ("{row}行目: {value}", "row {row}: {value}"),
-    "rows_example": ("{key} ({rows}行目)", "{key} (rows {rows})"),
+    "row_only": ("{row}行目", "row {row}"),
+    "rows_example": ("{value} ({rows}行目)", "{value} (rows {rows})"),
     "problem_at": ("{file}: {text}", "{file}: {text}"),
     "nothing_imported": (
         "何も取り込んでいません。保存済みのデータは変わっていません。",
@@ -87,7 +88,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "files of several tables in one import: {tables}; each table is imported in turn.",
     ),
     "unknown_preset": ("プリセット {name} はありません。使えるもの: {names}。", "no preset {name}; available: {names}."),
-    "bad_mapping": ("マッピングファイル {file} を読めません: {detail}", "cannot read mapping file {file}: {detail}"),
+    "bad_mapping": ("マッピングファイルを読めません: {detail}。", "cannot read the mapping file: {detail}."),
+    "unknown_table": ("テーブル {name} はありません。使えるもの: {tables}。", "no table {name}; teiki tables are: {tables}."),
     # --- store ---
     "store_newer": (
         "データベース {path} は新しい teiki (スキーマ v{found}) で作られています。この teiki はスキーマ v{supported} までです。teiki を更新してください。",
@@ -101,6 +103,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "store_locked": (
         "データベース {path} は別のプロセスが使用中です: {detail}",
         "the database {path} is in use by another process: {detail}",
+    ),
+    "store_unreadable": ("データベース {path} を開けません: {detail}", "cannot open the database {path}: {detail}"),
+    "store_read_only": (
+        "データベース {path} は読み取り専用で開かれているため、取り込めません。",
+        "the database {path} is open read-only, so nothing can be imported into it.",
     ),
     "store_upgraded": ("データベースをスキーマ v{old} から v{new} に更新しました。", "upgraded the database from schema v{old} to v{new}."),
     # --- import summary ---

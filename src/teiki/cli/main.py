@@ -6,8 +6,6 @@ Errors print as one paragraph; ``--debug`` shows the traceback as well.
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,8 +160,6 @@ def demo(
 
 def run() -> None:
     """Console-script entry point."""
-    if os.environ.get("TEIKI_LANG") is None and "--lang" not in sys.argv:
-        os.environ.setdefault("TEIKI_LANG", "ja")
     app()
 
 

@@ -24,7 +24,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from teiki import __version__
-from teiki.errors import DataError, InputError, Problem
+from teiki.errors import DataError, InputError, Problem, StoreError
 from teiki.io import mapping as mp
 from teiki.io.parse import finish, stage
 from teiki.io.readers import Source, TypedReadFailed, open_source
@@ -189,7 +189,7 @@ def _counted(source: Source, progress: Progress | None):
         done = 0
         for batch in reader:
             done += batch.num_rows
-            progress(f"read {source.name}", done, None)
+            progress(f"read {source.name}", done, max(done, source.estimated_rows or 0) or None)
             yield batch
 
     return pa.RecordBatchReader.from_batches(reader.schema, batches())
@@ -209,6 +209,8 @@ def _deduplicated(staged: ir.Table, spec: TableSpec, n_files: int) -> ir.Table:
 def import_files(store: Store, paths: Sequence[Path], *, table: str | None = None, preset: str | None = None,
                  mapping_file: Path | None = None, progress: Progress | None = None) -> ImportResult:
     """Import ``paths`` into ``store``: all or nothing, idempotent. See the module docstring."""
+    if store.read_only:
+        raise StoreError("store_read_only", path=store.path)
     files = [_open(Path(p), table, preset, mapping_file) for p in paths]
     problems = _missing_columns(files)
     if problems:

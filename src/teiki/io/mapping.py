@@ -112,18 +112,29 @@ def _parse(data: dict, name: str, origin: str) -> Mapping:
         if not isinstance(body, dict):
             continue
         if table_name not in TABLES:
-            raise InputError(origin, "bad_mapping", file=origin, detail=f"unknown table [{table_name}]")
+            raise InputError(origin, "bad_mapping", detail=f"unknown table [{table_name}]")
         spec = TABLES[table_name]
         columns = body.get("columns", {})
-        unknown = [c for c in list(columns) + list(body.get("values", {})) if c not in spec.by_name]
+        values = body.get("values", {})
+        if not isinstance(columns, dict) or not isinstance(values, dict) or not all(
+            isinstance(v, dict) for v in values.values()
+        ):
+            raise InputError(origin, "bad_mapping",
+                             detail=f"[{table_name}] takes [{table_name}.columns] and [{table_name}.values.<column>]")
+        not_headers = [c for c, h in columns.items()
+                       if not (isinstance(h, str) or isinstance(h, list) and all(isinstance(x, str) for x in h))]
+        if not_headers:
+            raise InputError(origin, "bad_mapping",
+                             detail=f"[{table_name}.columns] {', '.join(not_headers)}: give a header or a list of headers")
+        unknown = [c for c in list(columns) + list(values) if c not in spec.by_name]
         if unknown:
-            raise InputError(origin, "bad_mapping", file=origin,
+            raise InputError(origin, "bad_mapping",
                              detail=f"[{table_name}] has no column {', '.join(unknown)}")
         for column_name, table in body.get("values", {}).items():
             choices = spec[column_name].choices
             wrong = [v for v in table.values() if choices and v not in choices]
             if wrong:
-                raise InputError(origin, "bad_mapping", file=origin,
+                raise InputError(origin, "bad_mapping",
                                  detail=f"[{table_name}.values.{column_name}] maps to {', '.join(map(str, wrong))}; "
                                         f"allowed: {', '.join(choices)}")
         mapping.tables[table_name] = TableMapping(
@@ -150,7 +161,7 @@ def load_mapping_file(path: Path) -> Mapping:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(path.name, "bad_mapping", file=path.name, detail=str(exc)) from exc
+        raise InputError(path.name, "bad_mapping", detail=str(exc)) from exc
     own = _parse(data, path.name, path.name)
     base = load_preset(data.get("preset", "teiki"))
     tables = dict(base.tables)

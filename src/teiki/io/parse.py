@@ -14,6 +14,7 @@ thousands separators and full-width digits (``￥１，９８０``).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import ibis
@@ -28,6 +29,15 @@ HALF_WIDTH = "0123456789.-:/ "
 @ibis.udf.scalar.builtin(name="trim")
 def _trim(text: str) -> str:
     """The engine's own whitespace trim (Ibis' ``strip`` passes a character list, twice as slow)."""
+
+
+@ibis.udf.scalar.builtin(name="isfinite")
+def _isfinite(value: dt.datetime) -> bool:
+    """The engine's test for ±infinity timestamps (it reads "infinity" as one)."""
+
+
+def _finite_timestamp(value: ir.TimestampValue) -> ir.TimestampValue:
+    return ibis.cases((_isfinite(value), value), else_=ibis.null("timestamp"))
 
 
 def _blank_to_null(text: ir.StringValue) -> ir.StringValue:
@@ -48,13 +58,18 @@ def parse_timestamp(text: ir.StringValue) -> ir.TimestampValue:
     The engine's own cast reads ISO and ``YYYY/MM/DD hh:mm:ss`` directly; the
     slower normalisation runs only on the cells it rejects.
     """
-    return ibis.coalesce(text.try_cast("timestamp"), _normalized_timestamp(text))
+    return _finite_timestamp(ibis.coalesce(text.try_cast("timestamp"), _normalized_timestamp(text)))
+
+
+def finite(number: ir.FloatingValue) -> ir.FloatingValue:
+    """Null for NaN and ±infinity: the engine reads "nan" and "inf", but they are no amount or count."""
+    return ibis.cases((number.isnan() | number.isinf(), ibis.null("float64")), else_=number)
 
 
 def parse_number(text: ir.StringValue) -> ir.FloatingValue:
     """Lenient number reading; null when unreadable (plain numbers take the fast path)."""
     cleaned = text.translate(FULL_WIDTH, HALF_WIDTH).re_replace(r"[¥￥,，円\s]", "")
-    return ibis.coalesce(text.try_cast("float64"), cleaned.try_cast("float64"))
+    return finite(ibis.coalesce(text.try_cast("float64"), cleaned.try_cast("float64")))
 
 
 RAW = "_raw_"
@@ -91,9 +106,9 @@ def _parsed(column: Column, text: ir.StringValue, values: dict[str, str]) -> Par
     if column.is_temporal:
         value = parse_timestamp(text)
         value = value.date() if column.dtype == "date" else value
-        return Parsed(column, text, value, text.try_cast("timestamp").isnull())
+        return Parsed(column, text, value, _finite_timestamp(text.try_cast("timestamp")).isnull())
     if column.is_numeric:
-        return Parsed(column, text, parse_number(text), text.try_cast("float64").isnull())
+        return Parsed(column, text, parse_number(text), finite(text.try_cast("float64")).isnull())
     if column.choices is not None:
         known = list(column.choices)
         lowered = ibis.cases((text.lower().isin(known), text.lower()))
@@ -114,7 +129,10 @@ def parsed_columns(raw: ir.Table, spec: TableSpec, values: dict[str, dict[str, s
         cell = raw[column.name]
         if not cell.type().is_string():
             value = cell.cast("date" if column.dtype == "date" else "timestamp" if column.is_temporal else "float64")
-            out[column.name] = Parsed(column, value, value, None)
+            if column.is_numeric:  # the reader reads "nan" and "inf" as numbers: keep them as unreadable text
+                out[column.name] = Parsed(column, value, finite(value), value.isnan() | value.isinf())
+            else:
+                out[column.name] = Parsed(column, value, value, None)
             continue
         # the engine's casts skip spaces themselves; names and codes are trimmed
         plain = column.is_temporal or column.is_numeric or trimmed
@@ -138,7 +156,7 @@ def stage(raw: ir.Table, spec: TableSpec, values: dict[str, dict[str, str]], tri
         if parsed.doubtful is None:  # converted by the reader: nothing was left unread
             out[raw_name(name)] = ibis.null("string")
         elif parsed.column.is_temporal or parsed.column.is_numeric or parsed.column.choices:
-            out[raw_name(name)] = ibis.cases((parsed.text.notnull() & parsed.doubtful, parsed.text),
+            out[raw_name(name)] = ibis.cases((parsed.text.notnull() & parsed.doubtful, parsed.text.cast("string")),
                                              else_=ibis.null("string"))
     return raw.select(**out)
 

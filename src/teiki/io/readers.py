@@ -50,6 +50,9 @@ class Source:
     encoding: str = ""
     typed: dict[str, pa.DataType] | None = None
     typed_failed: bool = False
+    estimated_rows: int | None = None  # for progress bars: exact for Excel and Parquet
+    encoding_failed: bool = False  # invalid UTF-8 after an ASCII-only start: read again as CP932
+    error: InputError | None = None  # raised while streaming (the engine wraps it in its own exception)
 
     @property
     def name(self) -> str:
@@ -93,7 +96,7 @@ def detect_encoding(path: Path) -> str:
 
     CP932 is Microsoft's Shift_JIS, a superset of it, so it reads both.
     """
-    head = path.open("rb").read(SNIFF_BYTES)
+    head = _head(path)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     for encoding in ("utf-8", "cp932"):
@@ -103,6 +106,19 @@ def detect_encoding(path: Path) -> str:
         except UnicodeDecodeError as exc:
             last = exc
     raise InputError(path.name, "unreadable_encoding", detail=f"byte {last.start}: {last.reason}")
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(SNIFF_BYTES)
+
+
+def _utf8_failed(encoding: str, path: Path, exc: Exception) -> bool:
+    """Invalid UTF-8 in a file whose sniffed start was plain ASCII: it is CP932 after all.
+
+    A start holding UTF-8 text is not retried as CP932: that would turn it into mojibake.
+    """
+    return encoding == "utf-8" and "utf8" in str(exc).lower() and _head(path).isascii()
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -127,20 +143,27 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None,
         typed = {h: t for h, t in (typed or {}).items() if h in headers and headers.count(h) == 1} or None
         reader = pacsv.open_csv(path, read_options=read_options, parse_options=parse_options,
                                 convert_options=_convert_options(names, headers, typed))
-    except pa.ArrowInvalid as exc:
-        if encoding == "utf-8" and "utf8" in str(exc).lower():  # an ASCII-only first MiB, CP932 later on
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:  # the latter: transcoding from CP932
+        if _utf8_failed(encoding, path, exc):  # an ASCII-only first MiB, CP932 later on
             return _open_csv(path, "cp932", delimiter, typed)
         if typed:
             raise TypedReadFailed(str(exc)) from exc
         raise InputError(path.name, "unreadable_file", detail=str(exc)) from exc
-    source = Source(path, headers, iter(()), encoding, typed)
+    source = Source(path, headers, iter(()), encoding, typed, estimated_rows=_estimate_rows(path))
     source.batches = _numbered(reader, source, path)
     return source
 
 
+def _estimate_rows(path: Path) -> int:
+    """Data rows of a text file, judged from the line length in its first MiB."""
+    head = path.open("rb").read(SNIFF_BYTES)
+    lines = max(head.count(b"\n"), 1)
+    return max(int(path.stat().st_size / (len(head) / lines)) - 1, 0)
+
+
 def _convert_options(names: list[str], headers: list[str], typed: dict[str, pa.DataType] | None) -> pacsv.ConvertOptions:
     """Text everywhere (empty cells stay "", blank-ness is judged in the engine), except ``typed`` columns."""
-    types = {n: (typed or {}).get(h, pa.string()) for n, h in zip(names, headers)}
+    types = {n: (typed or {}).get(h, pa.string()) for n, h in zip(names, headers, strict=True)}
     return pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False,
                                 null_values=[""], timestamp_parsers=TIMESTAMP_FORMATS)
 
@@ -158,11 +181,16 @@ def _numbered(reader: pacsv.CSVStreamingReader, source: Source, path: Path) -> I
             batch = reader.read_next_batch()
         except StopIteration:
             return
-        except pa.ArrowInvalid as exc:
-            if source.typed:
-                source.typed_failed = True  # the engine may wrap the exception: leave a mark
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:  # the latter: transcoding from CP932
+            # the engine wraps exceptions raised here: leave a mark on the source for the importer
+            if _utf8_failed(source.encoding, path, exc):
+                source.encoding_failed = True
                 raise TypedReadFailed(str(exc)) from exc
-            raise InputError(path.name, "unreadable_file", detail=f"after row {next_row - 1}: {exc}") from exc
+            if source.typed:
+                source.typed_failed = True
+                raise TypedReadFailed(str(exc)) from exc
+            source.error = InputError(path.name, "unreadable_file", detail=f"after row {next_row - 1}: {exc}")
+            raise source.error from exc
         rows = pa.array(np.arange(next_row, next_row + batch.num_rows, dtype=np.int64))
         next_row += batch.num_rows
         columns = batch.columns
@@ -199,7 +227,7 @@ def _open_excel(path: Path) -> Source:
         columns.append(pa.array([_cell_text(r[i]) if i < len(r) else "" for r in body], pa.string()))
     schema = pa.schema([pa.field(ROW, pa.int64())] + [pa.field(h, pa.string()) for h in headers])
     batch = pa.RecordBatch.from_arrays(columns, schema=schema)
-    return Source(path, headers, iter([batch]))
+    return Source(path, headers, iter([batch]), estimated_rows=len(body))
 
 
 def _open_parquet(path: Path) -> Source:
@@ -218,7 +246,7 @@ def _open_parquet(path: Path) -> Source:
             next_row += batch.num_rows
             yield pa.RecordBatch.from_arrays(columns, schema=schema)
 
-    return Source(path, headers, batches())
+    return Source(path, headers, batches(), estimated_rows=parquet.metadata.num_rows)
 
 
 def _as_text(column: pa.Array) -> pa.Array:

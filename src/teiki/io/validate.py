@@ -17,6 +17,7 @@ from teiki.store.merge import row_fingerprint
 from teiki.store.schema import Column, TableSpec
 
 EXAMPLES = 5
+WHOLE_LIMIT = 2**53  # beyond it a float64 holds whole numbers only, and no count is that large
 ORDER_LEVEL = ("customer_id", "ordered_at")
 
 
@@ -36,13 +37,17 @@ def _row_checks(staged: ir.Table, spec: TableSpec) -> list[Check]:
         raw = staged[raw_name(column.name)] if raw_name(column.name) in staged.columns else None
         if column.required:
             blank = value.isnull() & raw.isnull() if raw is not None else value.isnull()
-            checks.append(Check(column, "missing_value", blank, staged["_row"], {}))
+            checks.append(Check(column, "missing_value", blank, ibis.null("string"), {}))  # the row says it all
         if raw is not None:
             kind = "bad_date" if column.is_temporal else "bad_number" if column.is_numeric else "unknown_value"
             params = {"choices": ", ".join(column.choices or ()), "name": column.name, "table": spec.name}
             checks.append(Check(column, kind, raw.notnull() & value.isnull(), raw, params))
         if column.dtype == "int64":
-            checks.append(Check(column, "not_whole", value != value.floor(), value, {}))
+            # floor() yields an int64: judged only within range, larger values are reported as too large
+            whole = ibis.cases((value.abs() < WHOLE_LIMIT, value != value.floor()), else_=False)
+            checks.append(Check(column, "not_whole", whole, value, {}))
+            if column.maximum is None:
+                checks.append(Check(column, "above_maximum", value >= WHOLE_LIMIT, value, {"limit": WHOLE_LIMIT}))
         if column.minimum is not None:
             checks.append(Check(column, "below_minimum", value < column.minimum, value, {"limit": column.minimum}))
         if column.maximum is not None:
@@ -134,7 +139,7 @@ def conflict_problems(staged: ir.Table, spec: TableSpec, files: list[str]) -> tu
         return _merge_same(problems), n_keys
     with_fp = staged.mutate(_fp=row_fingerprint(staged, spec))
     found, n_keys = _disagreements(with_fp, key, [("_fp", spec[key[0]])], files,
-                                   "conflict_in_key", {"key": ", ".join(key)})
+                                   "conflict_in_key", {"keys": ", ".join(key)})
     return problems + found, n_keys
 
 
@@ -159,7 +164,7 @@ def _disagreements(staged: ir.Table, key: list[str], fields: list[tuple[str, Col
     ).to_pyarrow().to_pylist()[0]
     n_keys = int(counts.pop("_keys") or 0)
     problems = []
-    for (flag, count), (name, column) in zip(counts.items(), fields):
+    for (flag, count), (_, column) in zip(counts.items(), fields, strict=True):
         if not count:
             continue
         first_keys = flagged.filter(flagged[flag]).select(*key).distinct().order_by(key).limit(EXAMPLES)

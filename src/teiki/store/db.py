@@ -48,6 +48,7 @@ class Store:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else default_path()
+        self.read_only = read_only
         self.upgraded_from: int | None = None
         try:
             self.con = ibis.duckdb.connect(

@@ -48,12 +48,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def current_version(con: Backend) -> int | None:
-    """The file's schema version; 0 for an empty file; None when it holds non-teiki tables only."""
+    """The file's schema version; 0 for an empty file; None when it is not a teiki file (other tables only,
+    or a meta table without a version)."""
     tables = set(con.list_tables())
     if META not in tables:
         return 0 if not tables else None
     version = read_meta(con, "schema_version")
-    return int(version) if version is not None else 0
+    return int(version) if version is not None else None  # teiki always writes it with the table
 
 
 def read_meta(con: Backend, key: str) -> str | None:

@@ -290,6 +290,8 @@ def test_table_is_guessed_from_file_name_or_headers(shop, tmp_path):
         "products.csv": ["customer_id", "product_id"],
         "顧客一覧.csv": ["顧客番号", "商品コード"],
         "subscription_events_jan.csv": ["subscription_id", "occurred_at", "kind"],
+        # the longest table label in the name wins: 受注明細 (orders), not 顧客 (customers)
+        "顧客別受注明細.csv": ["受注番号", "顧客番号", "受注日", "商品コード", "金額"],
         # from the headers
         "export.csv": ["order_id", "customer_id", "ordered_at", "product_id", "amount"],
         "master.csv": ["商品コード", "商品名", "単価"],
@@ -298,7 +300,8 @@ def test_table_is_guessed_from_file_name_or_headers(shop, tmp_path):
         "log.csv": ["contact_id", "customer_id", "contacted_at", "purpose"],
     }
     fixed = {"occurred_at": "2024-01-01", "started_at": "2024-01-01", "contacted_at": "2024-01-01",
-             "ordered_at": "2024-01-01", "amount": "1", "kind": "skip", "purpose": "other", "単価": "1"}
+             "ordered_at": "2024-01-01", "amount": "1", "kind": "skip", "purpose": "other", "単価": "1",
+             "受注日": "2024-01-01", "金額": "1"}
     paths = [write_csv(tmp_path / name, header, [[fixed.get(h, f"{name}:{h}") for h in header]])
              for name, header in files.items()]
     result = shop.import_files(paths)
@@ -306,7 +309,7 @@ def test_table_is_guessed_from_file_name_or_headers(shop, tmp_path):
         "customers": ["customers_2024.csv", "list.csv", "顧客一覧.csv"],
         "products": ["master.csv", "products.csv"],
         "subscription_events": ["subscription_events_jan.csv"],
-        "orders": ["export.csv"],
+        "orders": ["export.csv", "顧客別受注明細.csv"],
         "subscriptions": ["data.csv"],
         "contacts": ["log.csv"],
     }

@@ -109,6 +109,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "データベース {path} は読み取り専用で開かれているため、取り込めません。",
         "the database {path} is open read-only, so nothing can be imported into it.",
     ),
+    "rows_lost": (
+        "{table}: ファイルから {streamed} 行を読みましたが、取り込み準備できたのは {staged} 行でした。データを失わないよう取り込みを中止しました (teiki の不具合です。報告してください)。",
+        "{table}: {streamed} rows were read from the files but {staged} were staged; the import was stopped so that "
+        "no data is lost (a teiki bug: please report it).",
+    ),
     "store_upgraded": ("データベースをスキーマ v{old} から v{new} に更新しました。", "upgraded the database from schema v{old} to v{new}."),
     # --- import summary ---
     "derived_subscriptions": (

@@ -24,7 +24,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from teiki import __version__
-from teiki.errors import DataError, InputError, Problem, StoreError
+from teiki.errors import DataError, InputError, Problem, StoreError, StoreError
 from teiki.io import mapping as mp
 from teiki.io.parse import finish, stage
 from teiki.io.readers import Source, TypedReadFailed, open_source
@@ -143,7 +143,10 @@ def _stage(store: Store, files: list[_File], spec: TableSpec, values: dict[str, 
     try:
         staged = _staged_union(store, files, spec, values, registered, progress)
         scratch_table(store.con, STAGE + spec.name, staged)
+        _check_complete(store, files, spec)
         return files
+    except StoreError:
+        raise
     except Exception:
         _raise_read_error(files)
         if not any(f.source.typed_failed or f.source.encoding_failed for f in files):
@@ -156,6 +159,7 @@ def _stage(store: Store, files: list[_File], spec: TableSpec, values: dict[str, 
     except Exception:
         _raise_read_error(files)
         raise
+    _check_complete(store, files, spec)
     return files
 
 
@@ -178,21 +182,31 @@ def _staged_union(store: Store, files: list[_File], spec: TableSpec, values: dic
     return parts[0] if len(parts) == 1 else ibis.union(*parts)
 
 
-def _counted(source: Source, progress: Progress | None):
-    """The source's batches, reporting rows read as they stream by."""
+def _counted(source: Source, progress: Progress | None) -> pa.RecordBatchReader:
+    """The source's batches, counted into ``source.rows_streamed`` (and reported) as they stream by."""
     reader = source.reader()
-    if progress is None:
-        return reader
-    import pyarrow as pa
 
     def batches():
-        done = 0
         for batch in reader:
-            done += batch.num_rows
-            progress(f"read {source.name}", done, max(done, source.estimated_rows or 0) or None)
+            source.rows_streamed += batch.num_rows
+            if progress:
+                done = source.rows_streamed
+                progress(f"read {source.name}", done, max(done, source.estimated_rows or 0) or None)
             yield batch
 
     return pa.RecordBatchReader.from_batches(reader.schema, batches())
+
+
+def _check_complete(store: Store, files: list[_File], spec: TableSpec) -> None:
+    """Every row the files streamed is in the staging table, once.
+
+    A query plan that read a one-shot stream twice would see no rows the second
+    time and lose them silently; this makes such a loss stop the import instead.
+    """
+    streamed = sum(f.source.rows_streamed for f in files)
+    staged = int(store.con.table(STAGE + spec.name).count().to_pyarrow().as_py())
+    if staged != streamed:
+        raise StoreError("rows_lost", table=spec.name, streamed=streamed, staged=staged)
 
 
 def _deduplicated(staged: ir.Table, spec: TableSpec, n_files: int) -> ir.Table:

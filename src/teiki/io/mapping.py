@@ -180,8 +180,11 @@ def guess_table(mapping: Mapping, headers: list[str], file_name: str) -> TableSp
     candidates = [TABLES[t] for t in (mapping.only_tables or TABLES)]
     stem = Path(file_name).stem.lower()
     for spec in sorted(candidates, key=lambda s: -len(s.name)):  # subscription_events before subscriptions
-        if stem.startswith(spec.name) or spec.ja in stem:
+        if stem.startswith(spec.name):
             return spec
+    named = [spec for spec in candidates if spec.ja in stem]  # 顧客別受注明細: 受注明細 (orders), not 顧客
+    if named:
+        return max(named, key=lambda spec: len(spec.ja))
     scored = []
     for spec in candidates:
         resolved = resolve(mapping, spec, headers)

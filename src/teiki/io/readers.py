@@ -51,6 +51,7 @@ class Source:
     typed: dict[str, pa.DataType] | None = None
     typed_failed: bool = False
     estimated_rows: int | None = None  # for progress bars: exact for Excel and Parquet
+    rows_streamed: int = 0  # counted by the importer as batches go by
     encoding_failed: bool = False  # invalid UTF-8 after an ASCII-only start: read again as CP932
     error: InputError | None = None  # raised while streaming (the engine wraps it in its own exception)
 

@@ -157,7 +157,8 @@ def _disagreements(staged: ir.Table, key: list[str], fields: list[tuple[str, Col
         return (staged[name] != first).fill_null(False) | (staged[name].isnull() != first.isnull())
 
     flags = {f"d{i}": differs(name) for i, (name, _) in enumerate(fields)}
-    flagged = staged.mutate(_k=ibis.literal("\x1f").join([staged[k].cast("string") for k in key]),
+    joined = staged[key[0]] if len(key) == 1 else ibis.literal("\x1f").join([staged[k].cast("string") for k in key])
+    flagged = staged.mutate(_k=joined,
                             _lead=ibis.row_number().over(window) == 0, **flags)
     counts = flagged.aggregate(
         _keys=flagged._lead.cast("int64").sum(), **{f: flagged._k.nunique(where=flagged[f]) for f in flags}

@@ -55,6 +55,9 @@ class Store:
                 str(self.path), read_only=read_only,
                 memory_limit=os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT,
                 preserve_insertion_order=False,  # lets big inserts run in parallel, with less memory
+                # new files in the engine's current storage format: ~14% less CPU to write than the
+                # default (a format readable by years-old DuckDB releases), files ~14% larger
+                storage_compatibility_version="latest",
             )
         except duckdb.IOException as exc:
             detail = str(exc).splitlines()[0]

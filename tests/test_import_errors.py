@@ -465,16 +465,16 @@ def test_read_only_store_refuses_imports(seeded_db, tmp_path):
 def test_rows_that_never_reach_the_staging_table_stop_the_import(seeded_shop, tmp_path, monkeypatch):
     """A plan reading a one-shot stream twice would lose rows silently; the count check refuses it."""
     from teiki.errors import StoreError
-    from teiki.io import importer
+    from teiki.io import staging
 
-    original = importer._counted
+    original = staging._counted
 
     def reads_one_row_more(source, progress):
         reader = original(source, progress)
         source.rows_streamed -= 1  # the staging table will hold one row more than "streamed"
         return reader
 
-    monkeypatch.setattr(importer, "_counted", reads_one_row_more)
+    monkeypatch.setattr(staging, "_counted", reads_one_row_more)
     path = orders_file(tmp_path, [GOOD, ["O10", "C1", "2024-03-01", "P1", "1", "100", ""]])
     error = refused(seeded_shop, StoreError, [path])
     assert error.render("en").startswith("orders: 1 rows were read from the files but 2 were staged")

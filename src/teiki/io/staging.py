@@ -1,0 +1,192 @@
+"""Staging: an import's files read into a temporary table of typed values, one pass per file.
+
+Each file is opened (format, encoding, delimiter), matched to its table and
+column mapping, and streamed into ``_teiki_stage_<table>`` through
+:func:`teiki.io.parse.stage`. A CSV is first read optimistically, the reader
+converting dates and numbers itself; if a cell does not fit, every file of the
+table is read again as text, where each cell is judged and reported exactly.
+Nothing here touches the stored tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from teiki.errors import InputError, Problem, StoreError
+from teiki.io import mapping as mp
+from teiki.io.parse import stage
+from teiki.io.readers import Source, TypedReadFailed, open_source
+from teiki.store.db import Store, scratch_table
+from teiki.store.schema import TABLES, TableSpec
+
+Progress = Callable[[str, int, int | None], None]
+"""``progress(stage, done, total)``; stages: read <file>, validate, write <table>, commit, done."""
+
+STAGE = "_teiki_stage_"
+SOURCE = "_teiki_source_"
+RAW_COPY = "_copy"
+
+
+@dataclass
+class InputFile:
+    source: Source
+    mapping: mp.Mapping
+    spec: TableSpec
+    resolved: mp.Resolved
+
+
+def _choose_mapping(headers: list[str], preset: str | None, mapping_file: Path | None) -> mp.Mapping:
+    if mapping_file is not None:
+        return mp.load_mapping_file(mapping_file)
+    if preset is not None:
+        return mp.load_preset(preset)
+    if {"Name", "Lineitem quantity"} <= set(headers):  # a Shopify orders export
+        return mp.load_preset("shopify")
+    return mp.load_preset("ja")  # accepts canonical names as well as Japanese headers
+
+
+def open_input(path: Path, table: str | None, preset: str | None, mapping_file: Path | None) -> InputFile:
+    if table is not None and table not in TABLES:
+        raise InputError(path.name, "unknown_table", name=table, tables=", ".join(TABLES))
+    base = mp.load_mapping_file(mapping_file) if mapping_file else None
+    encoding, delimiter = (base.encoding, base.delimiter) if base else (None, None)
+    source = open_source(path, encoding, delimiter)
+    mapping = _choose_mapping(source.headers, preset, mapping_file)
+    spec = TABLES[table] if table else mp.guess_table(mapping, source.headers, path.name)
+    if spec is None:
+        raise InputError(path.name, "unknown_table_for_file", headers=", ".join(source.headers[:12]),
+                         tables=", ".join(TABLES))
+    resolved = mp.resolve(mapping, spec, source.headers)
+    typed = _typed_request(mapping, resolved)
+    if typed:  # reopen, letting the reader convert dates and numbers itself
+        try:
+            source = open_source(path, source.encoding, delimiter, typed)
+        except TypedReadFailed:
+            pass  # a cell in the first block does not convert: keep reading as text
+    return InputFile(source, mapping, spec, resolved)
+
+
+def _typed_request(mapping: mp.Mapping, resolved: mp.Resolved) -> dict[str, pa.DataType] | None:
+    """Headers the CSV reader may convert itself: dates and numbers of a plain column mapping."""
+    if mapping.projector is not None:
+        return None
+    typed = {}
+    for name, header in resolved.sources.items():
+        column = resolved.spec[name]
+        if header is not None and (column.is_temporal or column.is_numeric):
+            typed[header] = pa.timestamp("s") if column.is_temporal else pa.float64()
+    return typed or None
+
+
+def _as_text(f: InputFile) -> InputFile:
+    """The same file opened again, as text (after a cell did not fit the optimistic reading, or
+    invalid UTF-8 turned up after an ASCII-only start: then as CP932)."""
+    encoding = "cp932" if f.source.encoding_failed else f.source.encoding
+    return InputFile(open_source(f.source.path, encoding, f.mapping.delimiter), f.mapping, f.spec, f.resolved)
+
+
+def _raise_read_error(files: list[InputFile]) -> None:
+    """Re-raise a file's own error that the engine wrapped while streaming the file."""
+    for f in files:
+        if f.source.error is not None:
+            raise f.source.error
+
+
+def missing_columns(files: list[InputFile]) -> list[Problem]:
+    problems = []
+    for f in files:
+        for name in f.resolved.missing_required:
+            column = f.spec[name]
+            problems.append(Problem(f.source.name, "missing_column", f"{name} ({column.ja})", 0, [],
+                                    {"headers": ", ".join(f.source.headers[:15])}))
+    return problems
+
+
+def stage_files(store: Store, files: list[InputFile], spec: TableSpec, values: dict[str, dict[str, str]],
+           registered: list[str], progress: Progress | None) -> list[InputFile]:
+    """Stage the files of one table (typed values, ``_raw_`` text where doubtful) in a temp table.
+
+    Files read optimistically (typed) that turn out to hold a cell the reader
+    could not convert are read again as text. Returns the files as staged.
+    """
+    try:
+        staged = _staged_union(store, files, spec, values, registered, progress)
+        scratch_table(store.con, STAGE + spec.name, staged)
+        _check_complete(store, files, spec)
+        return files
+    except StoreError:
+        raise
+    except Exception:
+        _raise_read_error(files)
+        if not any(f.source.typed_failed or f.source.encoding_failed for f in files):
+            raise
+    # every source is a one-shot stream, partly consumed by now: open them all again
+    files = [_as_text(f) for f in files]
+    try:
+        staged = _staged_union(store, files, spec, values, registered, progress)
+        scratch_table(store.con, STAGE + spec.name, staged)
+    except Exception:
+        _raise_read_error(files)
+        raise
+    _check_complete(store, files, spec)
+    return files
+
+
+def _staged_union(store: Store, files: list[InputFile], spec: TableSpec, values: dict[str, dict[str, str]],
+                  registered: list[str], progress: Progress | None) -> ir.Table:
+    parts = []
+    for i, f in enumerate(files):
+        name = f"{SOURCE}{len(registered)}"
+        store.con.con.register(name, _counted(f.source, progress))
+        registered.append(name)
+        raw = store.con.table(name)
+        if f.mapping.projector is not None:
+            # A projector may use window functions, which DuckDB can plan as a self-join that reads
+            # its input twice; a registered stream can be read only once (the second read sees no
+            # rows, silently), so store the file's rows first.
+            raw = scratch_table(store.con, name + RAW_COPY, raw)
+        projector = f.mapping.projector or mp.project
+        projected = projector(raw, f.resolved).mutate(_file=ibis.literal(i, "int64"))
+        parts.append(stage(projected, spec, values, trimmed=f.source.typed is not None))
+    return parts[0] if len(parts) == 1 else ibis.union(*parts)
+
+
+def _counted(source: Source, progress: Progress | None) -> pa.RecordBatchReader:
+    """The source's batches, counted into ``source.rows_streamed`` (and reported) as they stream by."""
+    reader = source.reader()
+
+    def batches():
+        for batch in reader:
+            source.rows_streamed += batch.num_rows
+            if progress:
+                done = source.rows_streamed
+                progress(f"read {source.name}", done, max(done, source.estimated_rows or 0) or None)
+            yield batch
+
+    return pa.RecordBatchReader.from_batches(reader.schema, batches())
+
+
+def _check_complete(store: Store, files: list[InputFile], spec: TableSpec) -> None:
+    """Every row the files streamed is in the staging table, once.
+
+    A query plan that read a one-shot stream twice would see no rows the second
+    time and lose them silently; this makes such a loss stop the import instead.
+    """
+    streamed = sum(f.source.rows_streamed for f in files)
+    staged = int(store.con.table(STAGE + spec.name).count().to_pyarrow().as_py())
+    if staged != streamed:
+        raise StoreError("rows_lost", table=spec.name, streamed=streamed, staged=staged)
+
+
+def drop_staging(store: Store, registered: list[str]) -> None:
+    for name in TABLES:
+        store.con.drop_table(STAGE + name, force=True)
+    for name in registered:
+        store.con.con.unregister(name)
+        store.con.drop_table(name + RAW_COPY, force=True)

@@ -27,7 +27,7 @@ from make_orders_csv import write  # noqa: E402
 
 def timed_import(csv: Path, db: Path) -> tuple[float, float]:
     """(seconds, peak RSS in GiB) of one `teiki import` process."""
-    cmd = [sys.executable, "-m", "teiki.cli.main", "--db", str(db), "--quiet", "import", str(csv)]
+    cmd = [sys.executable, "-m", "teiki.cli", "--db", str(db), "--quiet", "import", str(csv)]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)

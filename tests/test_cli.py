@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -138,7 +139,21 @@ def test_demo_refuses_to_overwrite_a_shops_own_data(tmp_path, orders_csv):
 
 def test_console_script_runs_as_a_module(tmp_path, orders_csv):
     db = str(tmp_path / "m.duckdb")
-    proc = subprocess.run([sys.executable, "-m", "teiki.cli.main", "--db", db, "--quiet", "--lang", "en",
+    proc = subprocess.run([sys.executable, "-m", "teiki.cli", "--db", db, "--quiet", "--lang", "en",
                            "import", str(orders_csv)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "import finished" in proc.stdout
+
+
+@pytest.mark.parametrize(("args", "env_lang", "expected", "absent"), [
+    (["--help"], "ja", "ファイルを取り込みます", "Import files"),
+    (["--lang", "en", "--help"], "ja", "Import files", "ファイルを取り込みます"),
+    (["--lang=en", "import", "--help"], "ja", "Files to import", "取り込むファイル"),
+    (["import", "--help"], "en", "Files to import", "取り込むファイル"),
+])
+def test_help_is_japanese_unless_english_is_asked_for(args, env_lang, expected, absent):
+    """Help is rendered before options are parsed: --lang / TEIKI_LANG are read by the entry point first."""
+    proc = subprocess.run([sys.executable, "-m", "teiki.cli", *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TEIKI_LANG": env_lang, "COLUMNS": "250"})
+    assert proc.returncode == 0, proc.stderr
+    assert expected in proc.stdout and absent not in proc.stdout

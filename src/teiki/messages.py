@@ -127,10 +127,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unit_orders": ("受注単位", "orders"),
     "unit_records": ("件", "records"),
     # --- CLI ---
-    "app_help": (
-        "teiki: 単品リピート通販・定期通販のための CRM 分析エンジン",
-        "teiki: CRM analytics for subscription and repeat-purchase D2C commerce",
-    ),
     "status_title": ("{path} の内容", "What is stored in {path}"),
     "col_table": ("テーブル", "table"),
     "col_rows": ("行数", "rows"),
@@ -155,6 +151,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} holds imported data, so the demo will not overwrite it; choose another file with --db.",
     ),
     "upgraded": ("データベースをスキーマ v{old} から更新しました。", "upgraded the database from schema v{old}."),
+    # --- CLI help ---
+    "help_app": (
+        "teiki: 単品リピート通販・定期通販のための CRM 分析エンジン。グローバルオプションはコマンドの前に書きます (例: teiki --db shop.duckdb status)。",
+        "teiki: CRM analytics for subscription and repeat-purchase D2C commerce. Global options go before the "
+        "command (e.g. teiki --db shop.duckdb status).",
+    ),
+    "help_db": ("データベースファイル (既定: $TEIKI_DB、なければ ./teiki.duckdb)。", "Database file (default $TEIKI_DB, else ./teiki.duckdb)."),
+    "help_lang": ("表示言語: ja または en (既定: $TEIKI_LANG、なければ ja)。", "Language of what teiki prints: ja or en (default $TEIKI_LANG, else ja)."),
+    "help_debug": ("エラーのトレースバックも表示します。", "Show the traceback of errors."),
+    "help_quiet": ("進捗バーを表示しません。", "No progress bars."),
+    "help_import": (
+        "ファイルを取り込みます。全件成功か何もしないかのどちらかで、同じファイルを再度取り込んでも何も変わりません。",
+        "Import files: all or nothing, and importing the same file again changes nothing.",
+    ),
+    "help_paths": ("取り込むファイル: .csv .tsv .txt .xlsx .parquet", "Files to import: .csv .tsv .txt .xlsx .parquet"),
+    "help_table": ("ファイルのテーブル: {tables}。", "Table of the files: {tables}."),
+    "help_preset": ("列の並び: teiki、ja、shopify。", "Column layout: teiki, ja or shopify."),
+    "help_mapping": ("それ以外の並びのための TOML マッピングファイル。", "A TOML mapping file for any other layout."),
+    "help_status": (
+        "保存内容: テーブルごとの行数、顧客数、受注期間、最終取り込み。",
+        "What is stored: rows per table, customers, order dates, the last import.",
+    ),
+    "help_demo": (
+        "デモショップ (架空の日本の D2C ブランド) を作成・取り込みし、内容を表示します。",
+        "Build the demo shop (a synthetic Japanese D2C brand), import it and show what is stored.",
+    ),
+    "help_customers": ("顧客数。", "Number of customers."),
+    "help_seed": ("乱数シード: 同じシードなら同じショップになります。", "Random seed: the same seed gives the same shop."),
+    "help_out": ("デモショップのファイルを書き出すフォルダ。", "Folder for the demo shop's files."),
     # --- progress stages ---
     "stage_read": ("読み込み {name}", "reading {name}"),
     "stage_validate": ("検証", "validating"),

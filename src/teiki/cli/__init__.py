@@ -1,0 +1,29 @@
+"""The ``teiki`` command line (Typer + Rich); the commands are in :mod:`teiki.cli.main`."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _lang_from_argv(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def run() -> None:
+    """Console-script entry point.
+
+    Help texts are rendered before any option is parsed, so ``--lang`` is read
+    from the command line first and the commands are imported after it.
+    """
+    lang = _lang_from_argv(sys.argv[1:])
+    if lang:
+        os.environ["TEIKI_LANG"] = lang
+    from teiki.cli.main import app
+
+    app()

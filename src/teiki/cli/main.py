@@ -17,12 +17,18 @@ from rich.markup import escape
 
 from teiki.errors import TeikiError
 from teiki.messages import LANGS, default_lang, say
-from teiki.store.db import DB_ENV, default_path
+from teiki.store.db import default_path
 from teiki.store.migrations import read_meta, write_meta
 from teiki.store.schema import TABLES
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=say("app_help", "en"),
-                  pretty_exceptions_enable=False)
+HELP_LANG = default_lang()  # help is rendered before any option is read: see teiki.cli.run
+
+
+def _help(key: str, **params: object) -> str:
+    return say(key, HELP_LANG, **params)
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=_help("help_app"), pretty_exceptions_enable=False)
 
 DEMO_DIR = Path("demo_shop")
 DEMO_ORIGIN = "demo"
@@ -45,12 +51,11 @@ def _ctx(ctx: typer.Context) -> Context:
 @app.callback()
 def main(
     ctx: typer.Context,
-    db: Annotated[Optional[Path], typer.Option("--db", help=f"Database file (default ${DB_ENV} or ./teiki.duckdb).")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of what teiki prints: ja or en.")] = "",
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    db: Annotated[Optional[Path], typer.Option("--db", help=_help("help_db"))] = None,
+    lang: Annotated[str, typer.Option("--lang", help=_help("help_lang"))] = "",
+    debug: Annotated[bool, typer.Option("--debug", help=_help("help_debug"))] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_help("help_quiet"))] = False,
 ) -> None:
-    """teiki: CRM analytics for subscription and repeat-purchase D2C commerce (単品リピート通販 / 定期通販)."""
     chosen = (lang or default_lang()).lower()
     if chosen not in LANGS:
         raise typer.BadParameter(f"--lang must be one of {', '.join(LANGS)}")
@@ -76,15 +81,15 @@ def _open_shop(c: Context, *, create: bool = True):
     return shop
 
 
-@app.command("import")
+@app.command("import", help=_help("help_import"))
 def import_(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files to import: .csv .tsv .txt .xlsx .parquet")],
-    table: Annotated[Optional[str], typer.Option("--table", "-t", help=f"Table of the files: {', '.join(TABLES)}.")] = None,
-    preset: Annotated[Optional[str], typer.Option("--preset", "-p", help="Column layout: teiki, ja or shopify.")] = None,
-    mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help="A TOML mapping file for any other layout.")] = None,
+    paths: Annotated[list[Path], typer.Argument(help=_help("help_paths"))],
+    table: Annotated[Optional[str], typer.Option("--table", "-t", help=_help("help_table", tables=", ".join(TABLES)))] = None,
+    preset: Annotated[Optional[str], typer.Option("--preset", "-p", help=_help("help_preset"))] = None,
+    mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help=_help("help_mapping"))] = None,
 ) -> None:
-    """Import files into the store: all or nothing, and importing the same file again changes nothing."""
+    """Import files into the store (see teiki.io.importer)."""
     from teiki.cli.render import import_summary, progress_bar
 
     c = _ctx(ctx)
@@ -102,9 +107,9 @@ def import_(
     c.console.print(say("import_done", c.lang, seconds=time.perf_counter() - started))
 
 
-@app.command()
+@app.command(help=_help("help_status"))
 def status(ctx: typer.Context) -> None:
-    """What is stored: tables, rows, customers, order dates, the last import."""
+    """Print what is stored."""
     from teiki.cli.render import status_table
 
     c = _ctx(ctx)
@@ -131,14 +136,14 @@ def _clear_demo_db(c: Context) -> None:
         path.unlink(missing_ok=True)
 
 
-@app.command()
+@app.command(help=_help("help_demo"))
 def demo(
     ctx: typer.Context,
-    customers: Annotated[int, typer.Option(help="Number of customers.", min=1)] = 20_000,
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same shop.")] = 7,
-    out: Annotated[Path, typer.Option(help="Folder for the demo shop's files.")] = DEMO_DIR,
+    customers: Annotated[int, typer.Option(help=_help("help_customers"), min=1)] = 20_000,
+    seed: Annotated[int, typer.Option(help=_help("help_seed"))] = 7,
+    out: Annotated[Path, typer.Option(help=_help("help_out"))] = DEMO_DIR,
 ) -> None:
-    """Build the demo shop (a synthetic Japanese D2C brand), import it and show what is stored."""
+    """Build the demo shop, import it and print what is stored."""
     from teiki.cli.render import import_summary, progress_bar, status_table
     from teiki.demo import generate
 
@@ -158,10 +163,5 @@ def demo(
         _fail(c, exc)
 
 
-def run() -> None:
-    """Console-script entry point."""
-    app()
-
-
 if __name__ == "__main__":
-    run()
+    app()

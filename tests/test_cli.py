@@ -157,3 +157,22 @@ def test_help_is_japanese_unless_english_is_asked_for(args, env_lang, expected, 
                           env={**os.environ, "TEIKI_LANG": env_lang, "COLUMNS": "250"})
     assert proc.returncode == 0, proc.stderr
     assert expected in proc.stdout and absent not in proc.stdout
+
+
+def test_dry_run_counts_what_would_change_and_changes_nothing(tmp_path, orders_csv):
+    db = str(tmp_path / "shop.duckdb")
+    assert invoke("--db", db, "import", str(orders_csv)).exit_code == 0
+    corrected = tmp_path / "corrected.csv"
+    corrected.write_text(HEADER + "O2,C2,2024/02/01,P1,1,1500,completed\n"   # O2 corrected
+                         "O3,C3,2024/03/01,P1,1,1980,completed\n", encoding="utf-8")  # O3 new
+    with teiki.open(db, read_only=True) as shop:
+        before = sorted(shop.orders.to_pyarrow().to_pylist(), key=str)
+        log_rows = shop.store.count("teiki_imports")
+    result = invoke("--db", db, "--lang", "en", "import", "--dry-run", str(corrected))
+    assert result.exit_code == 0, result.output
+    text = flat(result.output)
+    assert "│ 2 │ 1 │ 1 │ 0 │ orders" in text  # 2 lines read: O3 inserted, O2 replaced
+    assert "nothing was changed" in text
+    with teiki.open(db, read_only=True) as shop:
+        assert sorted(shop.orders.to_pyarrow().to_pylist(), key=str) == before
+        assert shop.store.count("teiki_imports") == log_rows

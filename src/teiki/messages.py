@@ -145,6 +145,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no_database": ("データベース {path} はまだありません。teiki import か teiki demo で作成してください。",
                     "there is no database at {path} yet; create it with teiki import or teiki demo."),
     "import_done": ("取り込み完了 ({seconds:.1f} 秒)", "import finished ({seconds:.1f} s)"),
+    "dry_run_done": (
+        "確認のみ ({seconds:.1f} 秒): 上の表は取り込んだ場合の結果です。データは変更していません。",
+        "dry run ({seconds:.1f} s): the table shows what an import would do; nothing was changed.",
+    ),
+    "help_dry_run": (
+        "検証と件数の確認だけを行い、何も保存しません。",
+        "Validate and count what would change, without storing anything.",
+    ),
     "demo_files": ("デモショップのファイルを {path} に作成しました。", "wrote the demo shop's files to {path}."),
     "demo_refuses": (
         "{path} には取り込み済みのデータがあるため、デモで上書きしません。--db で別のファイルを指定してください。",

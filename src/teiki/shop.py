@@ -50,10 +50,14 @@ class Shop:
         return self.store.path
 
     def import_files(self, paths: Sequence[str | Path], *, table: str | None = None, preset: str | None = None,
-                     mapping: str | Path | None = None, progress: Progress | None = None) -> ImportResult:
-        """Import files (all or nothing, idempotent); see :mod:`teiki.io.importer`."""
+                     mapping: str | Path | None = None, progress: Progress | None = None,
+                     dry_run: bool = False) -> ImportResult:
+        """Import files (all or nothing, idempotent); ``dry_run`` only says what would change.
+
+        See :mod:`teiki.io.importer`.
+        """
         return import_files(self.store, [Path(p) for p in paths], table=table, preset=preset,
-                            mapping_file=Path(mapping) if mapping else None, progress=progress)
+                            mapping_file=Path(mapping) if mapping else None, progress=progress, dry_run=dry_run)
 
     def table(self, name: str) -> ir.Table:
         """A canonical table; ``subscriptions`` falls back to the ones derived from orders."""

@@ -88,6 +88,7 @@ def import_(
     table: Annotated[Optional[str], typer.Option("--table", "-t", help=_help("help_table", tables=", ".join(TABLES)))] = None,
     preset: Annotated[Optional[str], typer.Option("--preset", "-p", help=_help("help_preset"))] = None,
     mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help=_help("help_mapping"))] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_help("help_dry_run"))] = False,
 ) -> None:
     """Import files into the store (see teiki.io.importer)."""
     from teiki.cli.render import import_summary, progress_bar
@@ -100,11 +101,13 @@ def import_(
     started = time.perf_counter()
     try:
         with _open_shop(c) as shop, progress_bar(c.console, c.lang, c.quiet) as bar:
-            result = shop.import_files(paths, table=table, preset=preset, mapping=mapping, progress=bar)
+            result = shop.import_files(paths, table=table, preset=preset, mapping=mapping, progress=bar,
+                                       dry_run=dry_run)
     except TeikiError as exc:
         _fail(c, exc)
     import_summary(c.console, result, c.lang)
-    c.console.print(say("import_done", c.lang, seconds=time.perf_counter() - started))
+    done = "dry_run_done" if dry_run else "import_done"
+    c.console.print(say(done, c.lang, seconds=time.perf_counter() - started))
 
 
 @app.command(help=_help("help_status"))

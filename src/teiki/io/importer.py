@@ -48,6 +48,7 @@ class TableImport:
 class ImportResult:
     tables: list[TableImport] = field(default_factory=list)
     derived_subscriptions: int | None = None
+    dry_run: bool = False
 
 
 def _deduplicated(staged: ir.Table, spec: TableSpec, n_files: int) -> ir.Table:
@@ -62,8 +63,13 @@ def _deduplicated(staged: ir.Table, spec: TableSpec, n_files: int) -> ir.Table:
 
 
 def import_files(store: Store, paths: Sequence[Path], *, table: str | None = None, preset: str | None = None,
-                 mapping_file: Path | None = None, progress: Progress | None = None) -> ImportResult:
-    """Import ``paths`` into ``store``: all or nothing, idempotent. See the module docstring."""
+                 mapping_file: Path | None = None, progress: Progress | None = None,
+                 dry_run: bool = False) -> ImportResult:
+    """Import ``paths`` into ``store``: all or nothing, idempotent. See the module docstring.
+
+    ``dry_run``: everything is read, validated and merged as usual, the counts
+    say what would change, and then the transaction is rolled back.
+    """
     if store.read_only:
         raise StoreError("store_read_only", path=store.path)
     files = [open_input(Path(p), table, preset, mapping_file) for p in paths]
@@ -97,7 +103,7 @@ def import_files(store: Store, paths: Sequence[Path], *, table: str | None = Non
         if problems:
             raise DataError(problems)
         result = ImportResult()
-        with store.transaction():
+        with store.transaction(commit=not dry_run):
             for name, (table_expr, group, rows, n_keys) in staged.items():
                 spec = TABLES[name]
                 if progress:
@@ -112,7 +118,8 @@ def import_files(store: Store, paths: Sequence[Path], *, table: str | None = Non
                 progress("commit", 0, None)
     finally:
         drop_staging(store, registered)
-    result.derived_subscriptions = derived_subscription_count(store)
+    result.dry_run = dry_run
+    result.derived_subscriptions = None if dry_run else derived_subscription_count(store)
     if progress:
         progress("done", 1, 1)
     return result

@@ -87,8 +87,11 @@ class Store:
                 self.upgraded_from = found
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """All or nothing: commit when the block ends, roll back on any exception."""
+    def transaction(self, *, commit: bool = True) -> Iterator[None]:
+        """All or nothing: commit when the block ends, roll back on any exception.
+
+        ``commit=False`` rolls back even when the block succeeds (a dry run).
+        """
         raw = self.con.con
         raw.begin()
         try:
@@ -96,7 +99,10 @@ class Store:
         except BaseException:
             raw.rollback()
             raise
-        raw.commit()
+        if commit:
+            raw.commit()
+        else:
+            raw.rollback()
 
     def table(self, name: str) -> ir.Table:
         """A stored table as an Ibis expression."""

@@ -83,10 +83,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "どのテーブルのファイルか判別できません (見つかった列: {headers})。--table で指定してください ({tables})。",
         "cannot tell which table this file holds (columns: {headers}); name it with --table ({tables}).",
     ),
-    "mixed_tables": (
-        "1回の取り込みに複数のテーブルのファイルがあります: {tables}。テーブルごとに分けて取り込みます。",
-        "files of several tables in one import: {tables}; each table is imported in turn.",
-    ),
     "unknown_preset": ("プリセット {name} はありません。使えるもの: {names}。", "no preset {name}; available: {names}."),
     "bad_mapping": ("マッピングファイルを読めません: {detail}。", "cannot read the mapping file: {detail}."),
     "unknown_table": ("テーブル {name} はありません。使えるもの: {tables}。", "no table {name}; teiki tables are: {tables}."),
@@ -114,15 +110,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{table}: {streamed} rows were read from the files but {staged} were staged; the import was stopped so that "
         "no data is lost (a teiki bug: please report it).",
     ),
-    "store_upgraded": ("データベースをスキーマ v{old} から v{new} に更新しました。", "upgraded the database from schema v{old} to v{new}."),
     # --- import summary ---
     "derived_subscriptions": (
         "定期契約ファイルは取り込まれていないため、受注の定期ID・定期回数から {count} 件の定期契約を導出しています。",
         "no subscriptions file was imported, so {count} subscriptions are derived from the orders' subscription_id and delivery_no.",
-    ),
-    "import_summary": (
-        "{table}: {rows} 行を読み込み、新規 {inserted} / 置換 {replaced} / 変更なし {unchanged} ({unit})",
-        "{table}: read {rows} rows; inserted {inserted} / replaced {replaced} / unchanged {unchanged} ({unit})",
     ),
     "unit_orders": ("受注単位", "orders"),
     "unit_records": ("件", "records"),

@@ -19,7 +19,6 @@ from ibis.backends.duckdb import Backend
 
 from teiki.errors import StoreError
 from teiki.store import migrations
-from teiki.store.schema import TABLES
 
 DEFAULT_DB = "teiki.duckdb"
 DB_ENV = "TEIKI_DB"
@@ -110,9 +109,6 @@ class Store:
 
     def count(self, name: str) -> int:
         return int(self.con.table(name).count().to_pyarrow().as_py())
-
-    def tables(self) -> dict[str, ir.Table]:
-        return {name: self.con.table(name) for name in TABLES}
 
     def close(self) -> None:
         self.con.disconnect()

@@ -180,11 +180,3 @@ CONTACTS = TableSpec(
 TABLES: dict[str, TableSpec] = {
     t.name: t for t in (ORDERS, SUBSCRIPTIONS, SUBSCRIPTION_EVENTS, PRODUCTS, CUSTOMERS, CONTACTS)
 }
-
-
-def table_spec(name: str) -> TableSpec:
-    """The spec of a canonical table, or a clear error listing the valid names."""
-    try:
-        return TABLES[name]
-    except KeyError:
-        raise KeyError(f"unknown table {name!r}; teiki tables are: {', '.join(TABLES)}") from None

@@ -176,3 +176,10 @@ def test_dry_run_counts_what_would_change_and_changes_nothing(tmp_path, orders_c
     with teiki.open(db, read_only=True) as shop:
         assert sorted(shop.orders.to_pyarrow().to_pylist(), key=str) == before
         assert shop.store.count("teiki_imports") == log_rows
+
+
+def test_demo_ends_by_saying_what_to_do_next(tmp_path):
+    result = invoke("--db", str(tmp_path / "d.duckdb"), "--quiet", "--lang", "en", "demo", "--customers", "60",
+                    "--out", str(tmp_path / "f"))
+    assert result.exit_code == 0, result.output
+    assert "teiki --db myshop.duckdb import" in flat(result.output)

@@ -145,6 +145,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Validate and count what would change, without storing anything.",
     ),
     "demo_files": ("デモショップのファイルを {path} に作成しました。", "wrote the demo shop's files to {path}."),
+    "demo_next": (
+        "次のステップ: 自社のデータは別のファイルに取り込めます (例: teiki --db myshop.duckdb import 受注明細.csv)。"
+        "teiki --help でコマンド一覧を表示します。",
+        "Next: import your own shop's data into a file of its own (e.g. teiki --db myshop.duckdb import orders.csv); "
+        "teiki --help lists the commands.",
+    ),
     "demo_refuses": (
         "{path} には取り込み済みのデータがあるため、デモで上書きしません。--db で別のファイルを指定してください。",
         "{path} holds imported data, so the demo will not overwrite it; choose another file with --db.",

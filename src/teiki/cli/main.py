@@ -162,6 +162,7 @@ def demo(
             write_meta(shop.store.con, "origin", DEMO_ORIGIN)
             import_summary(c.console, result, c.lang)
             status_table(c.console, shop.status(), c.lang)
+        c.console.print(say("demo_next", c.lang))
     except TeikiError as exc:
         _fail(c, exc)
 

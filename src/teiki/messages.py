@@ -189,6 +189,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "stage_read": ("読み込み {name}", "reading {name}"),
     "stage_validate": ("検証", "validating"),
     "stage_write": ("書き込み {name}", "writing {name}"),
+    "stage_facts": ("集計表の更新", "updating summaries"),
     "stage_commit": ("確定", "committing"),
     "stage_done": ("完了", "done"),
     "stage_drawing customers": ("顧客を生成", "drawing customers"),
@@ -196,6 +197,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "stage_simulating one-off purchases": ("単品購入をシミュレーション", "simulating one-off purchases"),
     "stage_building tables": ("テーブルを作成", "building tables"),
     "stage_writing": ("書き出し {name}", "writing {name}"),
+    # --- KPIs ---
+    "bad_as_of": ("日付 {value} を読めません。YYYY-MM-DD の形式で指定してください。",
+                  "cannot read the date {value}; use YYYY-MM-DD."),
+    "as_of_before_first_order": (
+        "基準日 {as_of} は最初の受注日 {first} より前です。{first} 以降の日付を指定してください。",
+        "the as-of date {as_of} is before the first order ({first}); choose {first} or later.",
+    ),
+    "unknown_breakdown": ("内訳 {by} はありません。使えるもの: {choices}。", "no breakdown {by}; choose one of: {choices}."),
+    "bad_reasons_file": ("解約理由の辞書を読めません: {detail}。", "cannot read the cancel-reason dictionary: {detail}."),
 }
 
 

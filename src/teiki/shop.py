@@ -5,6 +5,12 @@
     shop.import_files(["受注明細.csv"])
     shop.orders            # an Ibis table expression
     shop.status()          # what is stored
+    shop.kpis()            # every KPI of SPEC §3 (docs/kpi.md)
+    shop.kpi_by("cohort")  # the headline KPIs per first-order month, as a DataFrame
+
+``teiki.open`` also takes an Ibis backend that holds the canonical tables
+(e.g. ``ibis.pyspark.connect(spark)`` over the shop's tables): the same KPIs
+then run on that engine.
 """
 
 from __future__ import annotations
@@ -13,11 +19,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import datetime as dt
+
 import ibis.expr.types as ir
+from ibis.backends import BaseBackend
 
 from teiki.io.importer import ImportResult, Progress, import_files
 from teiki.store.db import Store
+from teiki.metrics import kpis as kpi_set
+from teiki.metrics.reasons import Dictionary
+from teiki.metrics.view import DEFAULT_WINDOW_DAYS, Source, View, by_columns
 from teiki.store.derive import derived_subscriptions
+from teiki.store.facts import FACT_TABLES
 from teiki.store.migrations import IMPORTS
 from teiki.store.schema import TABLES
 
@@ -40,10 +53,11 @@ class Status:
 
 
 class Shop:
-    """A shop's data: import into it, read tables as Ibis expressions."""
+    """A shop's data: import into it, read tables as Ibis expressions, compute its KPIs."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store | None, backend: BaseBackend | None = None) -> None:
         self.store = store
+        self.backend = backend if backend is not None else store.con  # type: ignore[union-attr]
 
     @property
     def path(self) -> Path:
@@ -77,6 +91,45 @@ class Shop:
     def subscriptions(self) -> ir.Table:
         return self.table("subscriptions")
 
+    def source(self) -> Source:
+        """The tables every KPI reads; stored fact tables are used where they exist."""
+        names = set(self.backend.list_tables())
+        tables = {name: self.backend.table(name) for name in TABLES}
+        source = Source.from_tables(tables)
+        if self.store is not None and all(f in names for f in FACT_TABLES):
+            source.order_facts, source.delivery_facts = (self.backend.table(f) for f in FACT_TABLES)
+        return source
+
+    def view(self, as_of: dt.date | str | None = None, *, window_days: int = DEFAULT_WINDOW_DAYS) -> View:
+        """The shop as seen on ``as_of`` (default: the last order date): the tables metric functions take."""
+        return View(self.source(), as_of, window_days=window_days)
+
+    def kpis(self, as_of: dt.date | str | None = None, *, window_days: int = DEFAULT_WINDOW_DAYS,
+             reasons: str | Path | None = None) -> kpi_set.KPIs:
+        """Every KPI of SPEC §3 as of ``as_of``; ``.to_dict()`` is ``teiki kpi --format json``."""
+        return kpi_set.compute(self.view(as_of, window_days=window_days), Dictionary.load(reasons))
+
+    def kpi_by(self, by: str, as_of: dt.date | str | None = None, *, window_days: int = DEFAULT_WINDOW_DAYS,
+               output: str = "pandas"):
+        """The headline KPIs per cohort / channel / first_product / first_kind.
+
+        ``output``: ``pandas`` (default), ``polars`` or ``pyarrow``.
+        """
+        table = kpi_set.breakdown(self.view(as_of, window_days=window_days), by_columns(by))
+        return _convert(table, output)
+
+    def cancel_reasons(self, by: str | None = None, as_of: dt.date | str | None = None, *,
+                       reasons: str | Path | None = None, output: str = "pandas"):
+        """Cancellations per reason category, optionally by ``delivery_no``, ``product`` or a breakdown."""
+        from teiki.metrics.reasons import cancel_reasons
+
+        view = self.view(as_of)
+        cols = {"delivery_no": ["reached"], "product": ["product_id"], None: []}.get(by) or by_columns(by)
+        expr = cancel_reasons(view.subscriptions, cols, Dictionary.load(reasons))
+        expr = expr.rename(delivery_no="reached") if "reached" in cols else expr
+        return _convert(expr.order_by([*(c if c != "reached" else "delivery_no" for c in cols), ibis_desc("count")])
+                        .to_pyarrow(), output)
+
     def status(self) -> Status:
         """Rows per table, customers, order date range and the last import."""
         tables = []
@@ -102,6 +155,25 @@ class Shop:
         self.close()
 
 
-def open(path: str | Path | None = None, *, read_only: bool = False) -> Shop:  # noqa: A001 - teiki.open
-    """Open (or create) the shop database at ``path`` (default ``$TEIKI_DB`` or ``./teiki.duckdb``)."""
-    return Shop(Store(path, read_only=read_only))
+def _convert(table, output: str):
+    if output == "pyarrow":
+        return table
+    if output == "polars":
+        import polars as pl
+
+        return pl.from_arrow(table)
+    return table.to_pandas()
+
+
+def ibis_desc(column: str):
+    import ibis
+
+    return ibis.desc(column)
+
+
+def open(target: str | Path | BaseBackend | None = None, *, read_only: bool = False) -> Shop:  # noqa: A001
+    """Open (or create) the shop database at ``target`` (default ``$TEIKI_DB`` or ``./teiki.duckdb``),
+    or wrap an Ibis backend that holds the canonical tables (KPIs only)."""
+    if isinstance(target, BaseBackend):
+        return Shop(None, backend=target)
+    return Shop(Store(target, read_only=read_only))

@@ -27,7 +27,9 @@ from teiki.errors import DataError, StoreError
 from teiki.io.parse import finish
 from teiki.io.staging import STAGE, InputFile, Progress, drop_staging, missing_columns, open_input, stage_files
 from teiki.io.validate import conflict_problems, row_problems
+from teiki.store import facts
 from teiki.store.db import Store
+from teiki.store.facts import FACT_SOURCES
 from teiki.store.merge import MergeCounts, merge
 from teiki.store.migrations import IMPORTS
 from teiki.store.schema import TABLES, TableSpec
@@ -113,6 +115,10 @@ def import_files(store: Store, paths: Sequence[Path], *, table: str | None = Non
                 undeduplicated = spec.replace_whole_group and len(group) == 1
                 counts = merge(con, spec, batch, n_keys=n_keys, n_rows=rows if undeduplicated else None)
                 result.tables.append(TableImport(name, [f.source.name for f in group], rows, counts))
+            if not dry_run and set(staged) & FACT_SOURCES:
+                if progress:
+                    progress("facts", 0, None)
+                facts.refresh(con)
             _log(store, result, started)
             if progress:
                 progress("commit", 0, None)

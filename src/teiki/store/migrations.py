@@ -43,7 +43,14 @@ def _v1_initial(con: Backend) -> None:
     con.create_table(META, schema=META_SCHEMA)
 
 
-MIGRATIONS: list[Callable[[Backend], None]] = [_v1_initial]
+def _v2_facts(con: Backend) -> None:
+    """The order and delivery summaries every KPI reads (:mod:`teiki.store.facts`)."""
+    from teiki.store import facts
+
+    facts.refresh(con)
+
+
+MIGRATIONS: list[Callable[[Backend], None]] = [_v1_initial, _v2_facts]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

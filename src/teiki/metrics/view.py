@@ -1,0 +1,199 @@
+"""The shop as it looked on day D: the tables every metric reads.
+
+A :class:`Source` bundles the canonical tables of one engine (DuckDB store or
+Spark) and the fact tables of :mod:`teiki.store.facts` (stored, or evaluated
+on the fly). A :class:`View` applies SPEC §3's as-of rule to them: only
+completed lines with ``ordered_at < D + 1 day``; subscriptions started by D,
+with a cancellation after D treated as none. Its tables:
+
+- ``orders``: order facts of the counted purchases;
+- ``customers``: one row per customer with ≥ 1 purchase — the dimensions
+  (cohort, first_channel, first_product, first_kind), purchases, revenue,
+  observed_days (D − F(c)), days_to_second, trial_only, pulled_up, the LTV
+  window sums (``window_*``, W = ``window_days``) and the first cross-sell;
+- ``subscriptions``: one row per subscription started by D — reached (R),
+  cancelled (C), recurring_revenue, upsold, reason text and the customer's
+  dimensions;
+- ``contacts``: contacts up to D with the customer's dimensions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from teiki.errors import TeikiError
+from teiki.store.derive import derived_subscriptions
+from teiki.store.facts import counted_lines, delivery_facts, order_facts
+
+DIMENSIONS = ("cohort", "first_channel", "first_product", "first_kind")
+BY_NAMES = {"cohort": "cohort", "channel": "first_channel", "first_channel": "first_channel",
+            "first_product": "first_product", "first_kind": "first_kind"}
+DEFAULT_WINDOW_DAYS = 365
+
+
+@dataclass
+class Source:
+    """The canonical tables of one engine plus the fact tables."""
+
+    orders: ir.Table
+    subscriptions: ir.Table | None  # None: none imported, derive them from orders
+    subscription_events: ir.Table
+    products: ir.Table
+    customers: ir.Table
+    contacts: ir.Table
+    order_facts: ir.Table
+    delivery_facts: ir.Table
+
+    @classmethod
+    def from_tables(cls, tables: dict[str, ir.Table], *, subscriptions_imported: bool | None = None) -> Source:
+        """A source whose fact tables are evaluated from ``tables`` on the fly (any engine)."""
+        subs = tables["subscriptions"]
+        if subscriptions_imported is None:
+            subscriptions_imported = int(subs.count().to_pyarrow().as_py()) > 0
+        return cls(
+            orders=tables["orders"], subscriptions=subs if subscriptions_imported else None,
+            subscription_events=tables["subscription_events"], products=tables["products"],
+            customers=tables["customers"], contacts=tables["contacts"],
+            order_facts=order_facts(tables["orders"], tables["products"], tables["customers"]),
+            delivery_facts=delivery_facts(tables["orders"]),
+        )
+
+    def date_range(self) -> tuple[dt.date | None, dt.date | None]:
+        """The first and last purchase dates (None, None when there is none)."""
+        f = self.order_facts
+        row = f.aggregate(first=f.order_date.min(), last=f.order_date.max()).to_pyarrow().to_pylist()[0]
+        return row["first"], row["last"]
+
+
+def by_columns(by: str | None) -> list[str]:
+    """The dimension column of a breakdown name (``channel`` → ``first_channel``); [] for none."""
+    if by is None:
+        return []
+    if by not in BY_NAMES:
+        raise TeikiError("unknown_breakdown", by=by, choices=", ".join(n for n in BY_NAMES if n != "first_channel"))
+    return [BY_NAMES[by]]
+
+
+class View:
+    """The tables of :class:`Source` as seen on day ``as_of`` (default: the last purchase date)."""
+
+    def __init__(self, source: Source, as_of: dt.date | str | None = None, *,
+                 window_days: int = DEFAULT_WINDOW_DAYS, cache: bool = True) -> None:
+        self.source = source
+        self.window_days = window_days
+        self._cache = cache
+        first, last = source.date_range()
+        if isinstance(as_of, str):
+            as_of = parse_date(as_of)
+        if isinstance(as_of, dt.datetime):
+            as_of = as_of.date()
+        if as_of is not None and first is not None and as_of < first:
+            raise TeikiError("as_of_before_first_order", as_of=as_of.isoformat(), first=first.isoformat())
+        self.as_of: dt.date | None = as_of if as_of is not None else last
+        self.empty = first is None
+        day = self.as_of or dt.date(1970, 1, 1)
+        self.day = ibis.literal(day, "date")
+        self.cutoff = ibis.literal(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), "timestamp")
+        self._tables: dict[str, ir.Table] = {}
+
+    # ------------------------------------------------------------------ cached tables
+
+    def _get(self, name: str, build) -> ir.Table:
+        if name not in self._tables:
+            expr = build()
+            self._tables[name] = expr.cache() if self._cache else expr
+        return self._tables[name]
+
+    @property
+    def orders(self) -> ir.Table:
+        f = self.source.order_facts
+        return f.filter(f.ordered_at < self.cutoff)
+
+    @property
+    def dimensions(self) -> ir.Table:
+        """customer_id and the first-purchase dimensions of every customer with a purchase by D."""
+        return self.customers.select("customer_id", *DIMENSIONS)
+
+    @property
+    def customers(self) -> ir.Table:
+        return self._get("customers", self._customers)
+
+    def _customers(self) -> ir.Table:
+        o = self.orders
+        w = self.window_days
+        in_window = o.days_since_first < w
+        per = o.group_by(["customer_id", "first_date", *DIMENSIONS]).aggregate(
+            purchases=o.count(),
+            revenue=o.amount.sum(),
+            trial_only=o.only_trial.all(),
+            days_to_second=o.days_since_first.min(where=o.purchase_no == 2),
+            pulled_up=((o.purchase_no >= 2) & (o.has_main | o.has_subscription)).any(),
+            first_cross_sell_no=o.purchase_no.min(where=o.cross_sell),
+            first_cross_sell_days=o.days_since_first.min(where=o.cross_sell),
+            window_revenue=o.amount.sum(where=in_window),
+            window_gross_profit=o.gross_profit.sum(where=in_window),
+            window_margin_amount=o.margin_amount.sum(where=in_window),
+            window_orders=in_window.sum(),
+        )
+        return per.mutate(observed_days=self.day.delta(per.first_date, unit="day"))
+
+    @property
+    def subscriptions(self) -> ir.Table:
+        return self._get("subscriptions", self._subscriptions)
+
+    def _subscriptions(self) -> ir.Table:
+        src = self.source
+        if src.subscriptions is None:
+            subs = derived_subscriptions(counted_lines(src.orders).filter(src.orders.ordered_at < self.cutoff),
+                                         as_of=dt.datetime.combine(self.as_of or dt.date(1970, 1, 1), dt.time()))
+        else:
+            subs = src.subscriptions
+        subs = subs.filter(subs.started_at < self.cutoff)
+        subs = subs.mutate(cancelled_at=ibis.cases((subs.cancelled_at < self.cutoff, subs.cancelled_at),
+                                                   else_=ibis.null("timestamp")))
+        d = src.delivery_facts
+        d = d.filter(d.ordered_at < self.cutoff)
+        per = d.group_by("subscription_id").aggregate(
+            max_delivery=d.delivery_no.max(),
+            orders=d.count(),
+            latest_amount=d.amount.argmax(d.ordered_at),
+            delivery2_amount=d.amount.max(where=d.delivery_no == 2),
+            later_amount=d.amount.max(where=d.delivery_no >= 3),
+        )
+        joined = subs.left_join(per, subs.subscription_id == per.subscription_id)
+        reached = ibis.greatest(ibis.coalesce(joined.max_delivery, joined.orders, 1), 1)
+        cycle = ibis.greatest(ibis.coalesce(joined.cycle_days, 30), 1)
+        out = joined.select(
+            subscription_id=subs.subscription_id,
+            customer_id=subs.customer_id,
+            product_id=subs.product_id,
+            started_at=subs.started_at,
+            cancelled_at=joined.cancelled_at,
+            cancel_reason=subs.cancel_reason,
+            cycle_days=cycle,
+            reached=reached.cast("int64"),
+            cancelled=joined.cancelled_at.notnull(),
+            recurring_revenue=ibis.coalesce(joined.latest_amount, 0.0) * 30.0 / cycle.cast("float64"),
+            upsold=ibis.coalesce(joined.later_amount > joined.delivery2_amount, False),
+        )
+        dims = self.dimensions
+        return out.left_join(dims, out.customer_id == dims.customer_id).drop("customer_id_right")
+
+    @property
+    def contacts(self) -> ir.Table:
+        c = self.source.contacts
+        c = c.filter(c.contacted_at < self.cutoff)
+        dims = self.dimensions
+        return c.left_join(dims, c.customer_id == dims.customer_id).drop("customer_id_right")
+
+
+def parse_date(text: str) -> dt.date:
+    """``YYYY-MM-DD`` (also ``YYYY/MM/DD``) as a date; a clear error otherwise."""
+    try:
+        return dt.date.fromisoformat(text.strip().replace("/", "-"))
+    except ValueError:
+        raise TeikiError("bad_as_of", value=text) from None

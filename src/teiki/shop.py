@@ -55,9 +55,11 @@ class Status:
 class Shop:
     """A shop's data: import into it, read tables as Ibis expressions, compute its KPIs."""
 
-    def __init__(self, store: Store | None, backend: BaseBackend | None = None) -> None:
+    def __init__(self, store: Store | None, backend: BaseBackend | None = None,
+                 tables: dict[str, ir.Table] | None = None) -> None:
         self.store = store
         self.backend = backend if backend is not None else store.con  # type: ignore[union-attr]
+        self._tables = tables
 
     @property
     def path(self) -> Path:
@@ -93,9 +95,10 @@ class Shop:
 
     def source(self) -> Source:
         """The tables every KPI reads; stored fact tables are used where they exist."""
+        if self._tables is not None:
+            return Source.from_tables(self._tables)
         names = set(self.backend.list_tables())
-        tables = {name: self.backend.table(name) for name in TABLES}
-        source = Source.from_tables(tables)
+        source = Source.from_tables({name: self.backend.table(name) for name in TABLES})
         if self.store is not None and all(f in names for f in FACT_TABLES):
             source.order_facts, source.delivery_facts = (self.backend.table(f) for f in FACT_TABLES)
         return source
@@ -175,5 +178,5 @@ def open(target: str | Path | BaseBackend | None = None, *, read_only: bool = Fa
     """Open (or create) the shop database at ``target`` (default ``$TEIKI_DB`` or ``./teiki.duckdb``),
     or wrap an Ibis backend that holds the canonical tables (KPIs only)."""
     if isinstance(target, BaseBackend):
-        return Shop(None, backend=target)
+        return Shop(None, backend=target, tables={name: target.table(name) for name in TABLES})
     return Shop(Store(target, read_only=read_only))

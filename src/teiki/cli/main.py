@@ -1,4 +1,4 @@
-"""The ``teiki`` command line: demo, import, status.
+"""The ``teiki`` command line: demo, import, status, kpi.
 
 Global options come before the command: ``teiki --db shop.duckdb --lang en import orders.csv``.
 Errors print as one paragraph; ``--debug`` shows the traceback as well.
@@ -6,7 +6,9 @@ Errors print as one paragraph; ``--debug`` shows the traceback as well.
 
 from __future__ import annotations
 
+import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
@@ -121,6 +123,68 @@ def status(ctx: typer.Context) -> None:
             status_table(c.console, shop.status(), c.lang)
     except TeikiError as exc:
         _fail(c, exc)
+
+
+@app.command(help=_help("help_kpi"))
+def kpi(
+    ctx: typer.Context,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help=_help("help_as_of"))] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help=_help("help_by"))] = None,
+    format_: Annotated[str, typer.Option("--format", "-f", help=_help("help_format"))] = "table",
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help=_help("help_kpi_out"))] = None,
+    window_days: Annotated[int, typer.Option("--window-days", min=1, help=_help("help_window"))] = 365,
+    reasons: Annotated[Optional[Path], typer.Option("--reasons", help=_help("help_reasons"))] = None,
+    engine: Annotated[str, typer.Option("--engine", help=_help("help_engine"))] = "duckdb",
+    parquet: Annotated[Optional[Path], typer.Option("--parquet", help=_help("help_parquet"))] = None,
+) -> None:
+    """Print or write the KPI set (docs/kpi.md)."""
+    from teiki.cli import kpi as kpi_face
+
+    c = _ctx(ctx)
+    if format_ not in ("table", "json", "csv", "xlsx"):
+        raise typer.BadParameter("--format must be one of table, json, csv, xlsx")
+    if engine not in ("duckdb", "spark"):
+        raise typer.BadParameter("--engine must be duckdb or spark")
+    if format_ in ("csv", "xlsx") and out is None:
+        c.errors.print(say("out_required", c.lang, format=format_))
+        raise typer.Exit(2)
+    try:
+        with _kpi_shop(c, engine, parquet) as shop:
+            if by is None:
+                result = shop.kpis(as_of, window_days=window_days, reasons=reasons)
+                records = None
+            else:
+                result = None
+                records = shop.kpi_by(by, as_of, window_days=window_days, output="pyarrow").to_pylist()
+    except TeikiError as exc:
+        _fail(c, exc)
+    if format_ == "table":
+        if result is not None:
+            kpi_face.print_table(c.console, result, c.lang)
+        else:
+            kpi_face.print_breakdown(c.console, records, records and next(iter(records[0])) or by, c.lang)
+        return
+    kpi_face.write(result, records, format_, out, c.lang, c.console)
+
+
+@contextmanager
+def _kpi_shop(c: Context, engine: str, parquet: Path | None):
+    """The shop to compute on: the DuckDB store, or its tables on Spark (exported to Parquet first)."""
+    import teiki
+
+    if engine == "duckdb":
+        with _open_shop(c, create=False) as shop:
+            yield shop
+        return
+    from teiki.store import spark
+
+    with tempfile.TemporaryDirectory(prefix="teiki-spark-") as tmp:
+        if parquet is None:
+            with _open_shop(c, create=False) as shop:
+                spark.export_parquet(shop.store, Path(tmp))
+            parquet = Path(tmp)
+        backend, tables = spark.connect_parquet(parquet)
+        yield teiki.Shop(None, backend=backend, tables=tables)
 
 
 def _clear_demo_db(c: Context) -> None:

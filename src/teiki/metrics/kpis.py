@@ -160,7 +160,7 @@ def compute(view: View, dictionary: Dictionary | None = None) -> KPIs:
             "active": started - _int(s.get("subscriptions_cancelled")),
             "cancelled": _int(s.get("subscriptions_cancelled")),
         },
-        retention_by_delivery=_curve(life, "r", 1, started and 1.0),
+        retention_by_delivery=_curve(life, "r", 1, 1.0 if started else None),
         dropout_by_delivery=_complement(_curve(life, "r", 2, None)),
         stepwise_dropout=_complement(_curve(life, "h", 2, None)),
         expected_deliveries=(1 + sum(v["r"] for v in life.values() if v["r"] is not None)) if started else None,

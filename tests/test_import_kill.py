@@ -120,7 +120,7 @@ def _kill_at(prepared, tmp_path: Path, when: str) -> tuple[list[str], str]:
 @pytest.mark.slow
 def test_killed_just_before_commit_leaves_the_store_as_it_was(prepared, tmp_path):
     stages, db = _kill_at(prepared, tmp_path, "commit")
-    assert [s for s in stages if s][:4] == ["validate", "write orders", "commit", "READY"]
+    assert [s for s in stages if s][:5] == ["validate", "write orders", "facts", "commit", "READY"]
     before = prepared[3]
     with teiki.open(db) as shop:
         assert_same(before, arrow_snapshot(shop))

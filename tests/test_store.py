@@ -36,14 +36,14 @@ def _raw_tables(path: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-def test_a_new_file_gets_schema_v1(tmp_path):
+def test_a_new_file_gets_the_current_schema(tmp_path):
     path = tmp_path / "new.duckdb"
     with teiki.open(path) as shop:
         assert shop.store.upgraded_from is None
         con = shop.store.con
         assert set(con.list_tables()) >= {*TABLES, "teiki_meta", "teiki_imports"}
         meta = {r["key"]: r["value"] for r in con.table("teiki_meta").to_pyarrow().to_pylist()}
-        assert meta["schema_version"] == "1" == str(migrations.SCHEMA_VERSION)
+        assert meta["schema_version"] == str(migrations.SCHEMA_VERSION)
         for name, spec in TABLES.items():
             stored = [(n, type(t).__name__) for n, t in con.table(name).schema().items()]
             assert stored == [(c.name, type(ibis.dtype(c.dtype)).__name__) for c in spec.columns], name
@@ -51,7 +51,7 @@ def test_a_new_file_gets_schema_v1(tmp_path):
         assert [(n, type(t).__name__) for n, t in con.table("teiki_imports").schema().items()] == [
             (n, type(t).__name__) for n, t in migrations.IMPORTS_SCHEMA.items()]
     with teiki.open(path) as shop:  # opening again changes nothing
-        assert migrations.current_version(shop.store.con) == 1
+        assert migrations.current_version(shop.store.con) == migrations.SCHEMA_VERSION
 
 
 def test_an_empty_duckdb_file_is_set_up(tmp_path):
@@ -59,7 +59,7 @@ def test_an_empty_duckdb_file_is_set_up(tmp_path):
     duckdb.connect(str(path)).close()
     with teiki.open(path) as shop:
         assert shop.store.upgraded_from is None  # nothing to upgrade: a fresh store
-        assert migrations.current_version(shop.store.con) == 1
+        assert migrations.current_version(shop.store.con) == migrations.SCHEMA_VERSION
 
 
 def test_a_newer_file_is_refused_untouched(tmp_path, seeded_db):
@@ -75,9 +75,11 @@ def test_a_newer_file_is_refused_untouched(tmp_path, seeded_db):
 
     assert info.value.key == "store_newer"
     assert info.value.render("en") == (
-        f"the database {path} was written by a newer teiki (schema v7); this teiki knows up to v1. Upgrade teiki.")
+        f"the database {path} was written by a newer teiki (schema v7); "
+        f"this teiki knows up to v{migrations.SCHEMA_VERSION}. Upgrade teiki.")
     assert info.value.render("ja") == (
-        f"データベース {path} は新しい teiki (スキーマ v7) で作られています。この teiki はスキーマ v1 までです。"
+        f"データベース {path} は新しい teiki (スキーマ v7) で作られています。"
+        f"この teiki はスキーマ v{migrations.SCHEMA_VERSION} までです。"
         "teiki を更新してください。")
     assert _digest(path) == digest and _raw_tables(path) == before
     with pytest.raises(StoreError):
@@ -152,7 +154,10 @@ def test_a_file_in_use_by_another_process(tmp_path, seeded_db):
 # --------------------------------------------------------------------------- migrations
 
 
-def _v2_add_notes(con) -> None:
+NEXT = migrations.SCHEMA_VERSION + 1
+
+
+def _add_notes(con) -> None:
     con.create_table("teiki_notes", schema=ibis.schema({"note": "string"}))
 
 
@@ -160,16 +165,17 @@ def test_an_older_file_is_upgraded(tmp_path, seeded_db, monkeypatch):
     path = tmp_path / "old.duckdb"
     path.write_bytes(seeded_db.read_bytes())
     before = _raw_tables(path)
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, _v2_add_notes])
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, _add_notes])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", NEXT)
 
     with teiki.open(path) as shop:
-        assert shop.store.upgraded_from == 1
-        assert migrations.current_version(shop.store.con) == 2
+        assert shop.store.upgraded_from == NEXT - 1
+        assert migrations.current_version(shop.store.con) == NEXT
         assert shop.store.count("teiki_notes") == 0
     after = _raw_tables(path)
     assert after.pop("teiki_notes") == []
-    assert after.pop("teiki_meta") == [("schema_version", "2")] and before.pop("teiki_meta") == [("schema_version", "1")]
+    assert after.pop("teiki_meta") == [("schema_version", str(NEXT))]
+    assert before.pop("teiki_meta") == [("schema_version", str(NEXT - 1))]
     assert after == before  # the data is all there
     with teiki.open(path) as shop:
         assert shop.store.upgraded_from is None  # already current
@@ -180,15 +186,30 @@ def test_a_failed_upgrade_leaves_the_file_as_it_was(tmp_path, seeded_db, monkeyp
     path.write_bytes(seeded_db.read_bytes())
     before = _raw_tables(path)
 
-    def _v2_broken(con) -> None:
-        _v2_add_notes(con)
+    def _broken(con) -> None:
+        _add_notes(con)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, _v2_broken])
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, _broken])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", NEXT)
     with pytest.raises(RuntimeError, match="disk full"):
         teiki.open(path)
-    assert _raw_tables(path) == before  # still v1, no half-made table
+    assert _raw_tables(path) == before  # still the old version, no half-made table
+
+
+def test_a_v1_file_gets_the_kpi_fact_tables(tmp_path, seeded_db):
+    """Schema v2 adds order_facts / delivery_facts, built from the data already stored."""
+    path = tmp_path / "v1.duckdb"
+    path.write_bytes(seeded_db.read_bytes())
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE order_facts")
+    con.execute("DROP TABLE delivery_facts")
+    con.execute("UPDATE teiki_meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    with teiki.open(path) as shop:
+        assert shop.store.upgraded_from == 1
+        assert shop.store.count("order_facts") == 1  # O1 (O2 is cancelled)
+        assert shop.kpis().revenue == 2480
 
 
 # --------------------------------------------------------------------------- opening

@@ -110,6 +110,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{table}: {streamed} rows were read from the files but {staged} were staged; the import was stopped so that "
         "no data is lost (a teiki bug: please report it).",
     ),
+    "spark_missing": (
+        "Spark エンジンを使うには PySpark と Java 17 以上が必要です ({detail})。"
+        "pip install 'teiki[spark]' を実行し、Java 17 (例: apt-get install default-jre-headless) をインストールしてください。",
+        "the Spark engine needs PySpark and Java 17 or newer ({detail}): run pip install 'teiki[spark]' and install "
+        "Java 17 (e.g. apt-get install default-jre-headless).",
+    ),
     # --- import summary ---
     "derived_subscriptions": (
         "定期契約ファイルは取り込まれていないため、受注の定期ID・定期回数から {count} 件の定期契約を導出しています。",

@@ -100,7 +100,8 @@ class Shop:
         names = set(self.backend.list_tables())
         source = Source.from_tables({name: self.backend.table(name) for name in TABLES})
         if self.store is not None and all(f in names for f in FACT_TABLES):
-            source.order_facts, source.delivery_facts = (self.backend.table(f) for f in FACT_TABLES)
+            (source.order_facts, source.delivery_facts,
+             source.customer_facts, source.subscription_facts) = (self.backend.table(f) for f in FACT_TABLES)
         return source
 
     def view(self, as_of: dt.date | str | None = None, *, window_days: int = DEFAULT_WINDOW_DAYS) -> View:

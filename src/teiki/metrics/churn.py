@@ -34,44 +34,114 @@ def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def months_table(first: dt.date, as_of: dt.date) -> ir.Table:
-    """month (YYYY-MM), t0, t1 and partial for every month from ``first`` to ``as_of``."""
+    """month (YYYY-MM), key, t0, t1 and partial for every month from ``first``'s to ``as_of``'s, plus one more
+    key (shown: false) where the last month's losses are booked."""
     starts = month_starts(first, as_of)
     nexts = [(d + dt.timedelta(days=32)).replace(day=1) for d in starts]
     ends = [min(n, as_of + dt.timedelta(days=1)) for n in nexts]
+    extra = nexts[-1]
     return ibis.memtable(
         {
-            "month": [d.strftime("%Y-%m") for d in starts],
-            "t0": [dt.datetime.combine(d, dt.time()) for d in starts],
-            "t1": [dt.datetime.combine(e, dt.time()) for e in ends],
-            "partial": [e < n for e, n in zip(ends, nexts, strict=True)],
+            "month": [d.strftime("%Y-%m") for d in [*starts, extra]],
+            "key": [d.year * 12 + d.month - 1 for d in [*starts, extra]],
+            "t0": [dt.datetime.combine(d, dt.time()) for d in [*starts, extra]],
+            "t1": [dt.datetime.combine(e, dt.time()) for e in [*ends, extra]],
+            "partial": [e < n for e, n in zip(ends, nexts, strict=True)] + [False],
+            "shown": [True] * len(starts) + [False],
         },
-        schema={"month": "string", "t0": "timestamp", "t1": "timestamp", "partial": "boolean"},
+        schema={"month": "string", "key": "int64", "t0": "timestamp", "t1": "timestamp", "partial": "boolean",
+                "shown": "boolean"},
     )
 
 
-def active_at(s: ir.Table, t: ir.TimestampValue) -> ir.BooleanValue:
-    """Subscription active at t: started_at ≤ t and (cancelled_at null or > t)."""
-    return (s.started_at <= t) & (s.cancelled_at.isnull() | (s.cancelled_at > t))
+def month_key(ts: ir.TimestampValue) -> ir.IntegerValue:
+    """Months since year 0 of a time (2025-03-15 → 2025 × 12 + 2)."""
+    return ts.year().cast("int64") * 12 + ts.month().cast("int64") - 1
+
+
+def first_month_start_at_or_after(ts: ir.TimestampValue) -> ir.IntegerValue:
+    """The key of the first month whose first instant t0 is ≥ ts (ts itself when it is a month start)."""
+    exact = ts == ts.truncate("M")
+    return month_key(ts) + ibis.cases((exact, 0), else_=1)
+
+
+def spells(s: ir.Table, by: Sequence[str] = ()) -> ir.Table:
+    """Each customer's subscribed spells: overlapping or touching subscriptions merged (gaps and islands).
+
+    start_key / end_key: the first month whose start t0 the spell covers / no longer covers (end_key null
+    while subscribed). A customer is subscribed at t0(m) exactly when start_key ≤ m < end_key.
+    """
+    never = ibis.literal(dt.datetime(9999, 12, 31), "timestamp")
+    t = s.select("customer_id", *by, "started_at", end=ibis.coalesce(s.cancelled_at, never))
+    before = ibis.window(group_by="customer_id", order_by=["started_at", "end"], rows=(None, -1))
+    t = t.mutate(reach=t.end.max().over(before))
+    t = t.mutate(new=(t.reach.isnull() | (t.started_at > t.reach)).cast("int64"))
+    upto = ibis.window(group_by="customer_id", order_by=["started_at", "end"], rows=(None, 0))
+    t = t.mutate(spell=t.new.sum().over(upto))
+    merged = t.group_by(["customer_id", *by, "spell"]).aggregate(start=t.started_at.min(), end=t.end.max())
+    return _keys(merged, merged.start, merged.end, never)
+
+
+def _keys(t: ir.Table, start: ir.TimestampValue, end: ir.TimestampValue, never: ir.TimestampValue) -> ir.Table:
+    return t.mutate(
+        start_key=first_month_start_at_or_after(start),
+        end_key=ibis.cases((end == never, ibis.null("int64")), else_=first_month_start_at_or_after(end)),
+    )
+
+
+def flows(s: ir.Table, by: Sequence[str] = ()) -> ir.Table:
+    """Per month key (and group): spells and recurring revenue that start / stop covering a month start.
+
+    subscribed_at_start(m) = Σ_{k ≤ m} starts − Σ_{k ≤ m} ends, and customers lost in m = ends at m + 1
+    (likewise for revenue with each subscription's rr).
+    """
+    never = ibis.literal(dt.datetime(9999, 12, 31), "timestamp")
+    sp = spells(s, by)
+    sp = sp.filter(sp.end_key.isnull() | (sp.start_key < sp.end_key))  # spells that cover some t0
+    subs = _keys(s, s.started_at, ibis.coalesce(s.cancelled_at, never), never)
+    subs = subs.filter(subs.end_key.isnull() | (subs.start_key < subs.end_key))
+    zero = ibis.literal(0.0)
+    parts = [
+        sp.select(*by, key=sp.start_key, starts=ibis.literal(1, "int64"), ends=ibis.literal(0, "int64"),
+                  rr_starts=zero, rr_ends=zero),
+        sp.filter(sp.end_key.notnull()).select(*by, key=sp.end_key, starts=ibis.literal(0, "int64"),
+                                               ends=ibis.literal(1, "int64"), rr_starts=zero, rr_ends=zero),
+        subs.select(*by, key=subs.start_key, starts=ibis.literal(0, "int64"), ends=ibis.literal(0, "int64"),
+                    rr_starts=subs.recurring_revenue, rr_ends=zero),
+        subs.filter(subs.end_key.notnull()).select(*by, key=subs.end_key, starts=ibis.literal(0, "int64"),
+                                                   ends=ibis.literal(0, "int64"), rr_starts=zero,
+                                                   rr_ends=subs.recurring_revenue),
+    ]
+    events = ibis.union(*parts)
+    return events.group_by([*by, "key"]).aggregate(
+        starts=events.starts.sum(), ends=events.ends.sum(),
+        rr_starts=events.rr_starts.sum(), rr_ends=events.rr_ends.sum(),
+    )
 
 
 def churn_table(s: ir.Table, months: ir.Table, by: Sequence[str] = ()) -> ir.Table:
     """Per month (and group): subscribed_at_start, customers_lost, customer_churn, revenue_at_start,
-    revenue_lost, revenue_churn."""
-    j = s.join(months, [s.started_at <= months.t1, s.cancelled_at.isnull() | (s.cancelled_at > months.t0)])
-    a0, a1 = active_at(j, j.t0), active_at(j, j.t1)
-    per_customer = j.group_by([*by, "month", "partial", "customer_id"]).aggregate(
-        at_start=a0.any(), at_end=a1.any(),
-        revenue_at_start=j.recurring_revenue.sum(where=a0),
-        revenue_lost=j.recurring_revenue.sum(where=a0 & ~a1),
+    revenue_lost, revenue_churn. ``months`` is :func:`months_table`."""
+    f = flows(s, by)
+    grid = months.cross_join(f.select(*by).distinct()) if by else months
+    j = grid.left_join(f, [grid.key == f.key, *(grid[b] == f[b] for b in by)])
+    j = j.select(
+        *(grid[b] for b in by), grid.month, grid.key, grid.partial, grid.shown,
+        starts=ibis.coalesce(f.starts, 0), ends=ibis.coalesce(f.ends, 0),
+        rr_starts=ibis.coalesce(f.rr_starts, 0.0), rr_ends=ibis.coalesce(f.rr_ends, 0.0),
     )
-    p = per_customer
-    out = p.group_by([*by, "month", "partial"]).aggregate(
-        subscribed_at_start=p.at_start.cast("int64").sum(),
-        customers_lost=(p.at_start & ~p.at_end).cast("int64").sum(),
-        revenue_at_start=ibis.coalesce(p.revenue_at_start.sum(), 0.0),
-        revenue_lost=ibis.coalesce(p.revenue_lost.sum(), 0.0),
+    upto = ibis.window(group_by=list(by), order_by="key", rows=(None, 0))
+    following = ibis.window(group_by=list(by), order_by="key")
+    j = j.mutate(
+        subscribed_at_start=j.starts.sum().over(upto) - j.ends.sum().over(upto),
+        customers_lost=ibis.coalesce(j.ends.lead().over(following), 0),
+        # rounded: a running difference of sums leaves float dust where it should be 0
+        revenue_at_start=(j.rr_starts.sum().over(upto) - j.rr_ends.sum().over(upto)).round(6),
+        revenue_lost=ibis.coalesce(j.rr_ends.lead().over(following), 0.0),
     )
-    return out.mutate(
-        customer_churn=rate(out.customers_lost, out.subscribed_at_start),
-        revenue_churn=rate(out.revenue_lost, out.revenue_at_start),
+    j = j.filter(j.shown)
+    return j.select(
+        *by, "month", "partial", "subscribed_at_start", "customers_lost", "revenue_at_start", "revenue_lost",
+        customer_churn=rate(j.customers_lost, j.subscribed_at_start),
+        revenue_churn=rate(j.revenue_lost, j.revenue_at_start),
     )

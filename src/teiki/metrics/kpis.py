@@ -200,7 +200,7 @@ def _churn(view: View, s: dict) -> list[dict]:
     months = churn.months_table(first.date() if isinstance(first, dt.datetime) else first, view.as_of)
     got = {r["month"]: r for r in _rows(churn.churn_table(view.subscriptions, months))}
     out = []
-    for m in months.to_pyarrow().to_pylist():
+    for m in months.filter(months.shown).to_pyarrow().to_pylist():
         r = got.get(m["month"], {})
         out.append({
             "month": m["month"], "partial": m["partial"],

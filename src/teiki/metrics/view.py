@@ -27,9 +27,16 @@ import ibis.expr.types as ir
 
 from teiki.errors import TeikiError
 from teiki.store.derive import derived_subscriptions
-from teiki.store.facts import counted_lines, delivery_facts, order_facts
+from teiki.store.facts import (
+    DIMENSIONS,
+    STORED_WINDOW_DAYS,
+    counted_lines,
+    customer_summary,
+    delivery_facts,
+    delivery_summary,
+    order_facts,
+)
 
-DIMENSIONS = ("cohort", "first_channel", "first_product", "first_kind")
 BY_NAMES = {"cohort": "cohort", "channel": "first_channel", "first_channel": "first_channel",
             "first_product": "first_product", "first_kind": "first_kind"}
 DEFAULT_WINDOW_DAYS = 365
@@ -47,6 +54,9 @@ class Source:
     contacts: ir.Table
     order_facts: ir.Table
     delivery_facts: ir.Table
+    # summaries over ALL purchases (stored at import): valid when D is on or after the last purchase
+    customer_facts: ir.Table | None = None
+    subscription_facts: ir.Table | None = None
 
     @classmethod
     def from_tables(cls, tables: dict[str, ir.Table], *, subscriptions_imported: bool | None = None) -> Source:
@@ -95,6 +105,7 @@ class View:
             raise TeikiError("as_of_before_first_order", as_of=as_of.isoformat(), first=first.isoformat())
         self.as_of: dt.date | None = as_of if as_of is not None else last
         self.empty = first is None
+        self.complete = last is None or (self.as_of is not None and self.as_of >= last)  # D sees every purchase
         day = self.as_of or dt.date(1970, 1, 1)
         self.day = ibis.literal(day, "date")
         self.cutoff = ibis.literal(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), "timestamp")
@@ -123,22 +134,11 @@ class View:
         return self._get("customers", self._customers)
 
     def _customers(self) -> ir.Table:
-        o = self.orders
-        w = self.window_days
-        in_window = o.days_since_first < w
-        per = o.group_by(["customer_id", "first_date", *DIMENSIONS]).aggregate(
-            purchases=o.count(),
-            revenue=o.amount.sum(),
-            trial_only=o.only_trial.all(),
-            days_to_second=o.days_since_first.min(where=o.purchase_no == 2),
-            pulled_up=((o.purchase_no >= 2) & (o.has_main | o.has_subscription)).any(),
-            first_cross_sell_no=o.purchase_no.min(where=o.cross_sell),
-            first_cross_sell_days=o.days_since_first.min(where=o.cross_sell),
-            window_revenue=o.amount.sum(where=in_window),
-            window_gross_profit=o.gross_profit.sum(where=in_window),
-            window_margin_amount=o.margin_amount.sum(where=in_window),
-            window_orders=in_window.sum(),
-        )
+        stored = self.source.customer_facts
+        if stored is not None and self.complete and self.window_days == STORED_WINDOW_DAYS:
+            per = stored
+        else:
+            per = customer_summary(self.orders, self.window_days)
         return per.mutate(observed_days=self.day.delta(per.first_date, unit="day"))
 
     @property
@@ -155,15 +155,11 @@ class View:
         subs = subs.filter(subs.started_at < self.cutoff)
         subs = subs.mutate(cancelled_at=ibis.cases((subs.cancelled_at < self.cutoff, subs.cancelled_at),
                                                    else_=ibis.null("timestamp")))
-        d = src.delivery_facts
-        d = d.filter(d.ordered_at < self.cutoff)
-        per = d.group_by("subscription_id").aggregate(
-            max_delivery=d.delivery_no.max(),
-            orders=d.count(),
-            latest_amount=d.amount.argmax(d.ordered_at),
-            delivery2_amount=d.amount.max(where=d.delivery_no == 2),
-            later_amount=d.amount.max(where=d.delivery_no >= 3),
-        )
+        if src.subscription_facts is not None and self.complete:
+            per = src.subscription_facts
+        else:
+            d = src.delivery_facts
+            per = delivery_summary(d.filter(d.ordered_at < self.cutoff))
         joined = subs.left_join(per, subs.subscription_id == per.subscription_id)
         reached = ibis.greatest(ibis.coalesce(joined.max_delivery, joined.orders, 1), 1)
         cycle = ibis.greatest(ibis.coalesce(joined.cycle_days, 30), 1)

@@ -62,6 +62,8 @@ class Store:
             detail = str(exc).splitlines()[0]
             key = "store_locked" if "lock" in detail.lower() else "store_unreadable"  # e.g. not a DuckDB file
             raise StoreError(key, path=self.path, detail=detail) from exc
+        # DuckDB draws its own progress bar on long queries; teiki draws its own (a setting, not a query)
+        self.con.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self._ensure_schema()
         else:

@@ -2,8 +2,8 @@
 
 Grain: one row per subscription_id seen on a completed order line.
 
-- customer_id: the customer of its deliveries;
-- product_id: the product delivered most often under it;
+- customer_id: the customer of most of its lines;
+- product_id: the product delivered most often under it (ties: the smallest id);
 - started_at: its first delivery; cycle_days: the mean gap between its
   deliveries, rounded (30 when it has one delivery);
 - cancelled_at: its last delivery, when the next one is more than
@@ -30,20 +30,20 @@ def derived_subscriptions(orders: ir.Table, as_of: dt.datetime | None = None) ->
     """The subscriptions table (canonical columns) inferred from ``orders``."""
     lines = orders.filter((orders.status == "completed") & orders.subscription_id.notnull())
     per = lines.group_by("subscription_id").aggregate(
-        customer_id=lines.customer_id.mode(),
-        product_id=lines.product_id.mode(),
         started_at=lines.ordered_at.min(),
         last_at=lines.ordered_at.max(),
         deliveries=lines.order_id.nunique(),
     )
-    span_days = per.last_at.delta(per.started_at, unit="day")
+    per = per.join(_most_frequent(lines, "customer_id"), "subscription_id")
+    per = per.join(_most_frequent(lines, "product_id"), "subscription_id")
+    span_days = per.last_at.date().delta(per.started_at.date(), unit="day")
     cycle = ibis.cases(
         (per.deliveries > 1, (span_days / (per.deliveries - 1)).round().cast("int64")),
         else_=ibis.literal(DEFAULT_CYCLE_DAYS),
     )
     cycle = ibis.greatest(cycle, 1)
     reference = ibis.literal(as_of, "timestamp") if as_of is not None else orders.ordered_at.max().as_scalar()
-    lapsed = reference.delta(per.last_at, unit="day") > cycle * LAPSE_CYCLES
+    lapsed = reference.date().delta(per.last_at.date(), unit="day") > cycle * LAPSE_CYCLES
     derived = {
         "subscription_id": per.subscription_id,
         "customer_id": per.customer_id,
@@ -56,3 +56,14 @@ def derived_subscriptions(orders: ir.Table, as_of: dt.datetime | None = None) ->
         "paused_until": ibis.null("date"),
     }
     return per.select(**{c.name: derived[c.name].cast(c.dtype) for c in SUBSCRIPTIONS.columns})
+
+
+def _most_frequent(lines: ir.Table, column: str) -> ir.Table:
+    """Per subscription, the value of ``column`` on most of its lines (ties: the smallest value).
+
+    Written with a count and a ranking rather than ``mode()``, which the Spark backend lacks.
+    """
+    counts = lines.group_by(["subscription_id", column]).aggregate(n=lines.count())
+    ranked = counts.mutate(_r=ibis.row_number().over(group_by="subscription_id",
+                                                     order_by=[ibis.desc("n"), column]))
+    return ranked.filter(ranked._r == 0).select("subscription_id", column)

@@ -26,13 +26,21 @@ transaction; on other engines the same expressions are evaluated on the fly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ibis
 import ibis.expr.types as ir
 from ibis.backends.duckdb import Backend
 
+from teiki.store.db import scratch_table
+
 ORDER_FACTS = "order_facts"
 DELIVERY_FACTS = "delivery_facts"
-FACT_TABLES = (ORDER_FACTS, DELIVERY_FACTS)
+CUSTOMER_FACTS = "customer_facts"
+SUBSCRIPTION_FACTS = "subscription_facts"
+FACT_TABLES = (ORDER_FACTS, DELIVERY_FACTS, CUSTOMER_FACTS, SUBSCRIPTION_FACTS)
+DIMENSIONS = ("cohort", "first_channel", "first_product", "first_kind")
+STORED_WINDOW_DAYS = 365  # customer_facts holds the LTV window sums for this W (the default)
 FACT_SOURCES = frozenset({"orders", "products", "customers"})  # an import of these rebuilds the facts
 
 
@@ -54,8 +62,19 @@ def _categorised(orders: ir.Table, products: ir.Table) -> ir.Table:
     )
 
 
-def order_facts(orders: ir.Table, products: ir.Table, customers: ir.Table) -> ir.Table:
-    """One row per purchase with its customer's purchase number and first-purchase dimensions."""
+Stage = Callable[[str, ir.Table], ir.Table]
+
+
+def _as_is(name: str, expr: ir.Table) -> ir.Table:
+    return expr
+
+
+def order_facts(orders: ir.Table, products: ir.Table, customers: ir.Table, stage: Stage = _as_is) -> ir.Table:
+    """One row per purchase with its customer's purchase number and first-purchase dimensions.
+
+    ``stage(name, expr)`` may materialise an intermediate table that later
+    steps read several times (the store passes a temporary-table writer).
+    """
     lines = _categorised(orders, products)
     per = lines.group_by("order_id").aggregate(
         customer_id=lines.customer_id.min(),
@@ -69,29 +88,10 @@ def order_facts(orders: ir.Table, products: ir.Table, customers: ir.Table) -> ir
         has_subscription=lines.subscription_id.notnull().any(),
         channel=lines.channel.max(),
     )
-    # the product of the order's largest line; ties go to the smallest product_id
-    ranked = lines.mutate(
-        _r=ibis.row_number().over(group_by="order_id", order_by=[ibis.desc("amount"), "product_id"])
-    )
-    top = ranked.filter(ranked._r == 0).select("order_id", first_line_product="product_id")
-    per = per.join(top, "order_id")
-    numbered = per.mutate(
+    numbered = stage("teiki_numbered", per.mutate(
         purchase_no=ibis.row_number().over(group_by="customer_id", order_by=["ordered_at", "order_id"]) + 1
-    )
-    people = customers.select("customer_id", known_channel=customers.first_channel)
-    firsts = numbered.filter(numbered.purchase_no == 1)
-    firsts = firsts.left_join(people, firsts.customer_id == people.customer_id).select(
-        customer_id=firsts.customer_id,
-        first_at=firsts.ordered_at,
-        first_order_id=firsts.order_id,
-        first_was_trial=firsts.has_trial,
-        cohort=firsts.ordered_at.strftime("%Y-%m"),
-        first_channel=ibis.coalesce(firsts.channel, people.known_channel),
-        first_product=firsts.first_line_product,
-        first_kind=ibis.cases(
-            (firsts.has_trial, "trial"), (firsts.has_subscription, "subscription"), else_="one_off"
-        ),
-    )
+    ))
+    firsts = stage("teiki_firsts", _firsts(lines, numbered, customers))
     facts = numbered.join(firsts, "customer_id")
     first_date = facts.first_at.date()
     facts = facts.mutate(
@@ -107,15 +107,38 @@ def order_facts(orders: ir.Table, products: ir.Table, customers: ir.Table) -> ir
     )
 
 
+def _firsts(lines: ir.Table, numbered: ir.Table, customers: ir.Table) -> ir.Table:
+    """Per customer, from purchase 1: its time, order_id and the dimensions of SPEC §3."""
+    first = numbered.filter(numbered.purchase_no == 1)
+    # first_product: the product of purchase 1's largest line; ties go to the smallest product_id
+    first_lines = lines.semi_join(first, lines.order_id == first.order_id)
+    ranked = first_lines.mutate(
+        _r=ibis.row_number().over(group_by="order_id", order_by=[ibis.desc("amount"), "product_id"])
+    )
+    top = ranked.filter(ranked._r == 0).select("order_id", top_product="product_id")
+    first = first.join(top, "order_id")
+    people = customers.select("customer_id", known_channel=customers.first_channel)
+    joined = first.left_join(people, first.customer_id == people.customer_id)
+    return joined.select(
+        customer_id=first.customer_id,
+        first_at=first.ordered_at,
+        first_order_id=first.order_id,
+        first_was_trial=first.has_trial,
+        cohort=first.ordered_at.strftime("%Y-%m"),
+        first_channel=ibis.coalesce(first.channel, joined.known_channel),
+        first_product=first.top_product,
+        first_kind=ibis.cases((first.has_trial, "trial"), (first.has_subscription, "subscription"), else_="one_off"),
+    )
+
+
 def _cross_sell_orders(lines: ir.Table, firsts: ir.Table) -> ir.Table:
     """order_id of every later purchase that buys a product not in the customer's purchase 1."""
-    first_lines = lines.join(firsts.select("customer_id", "first_order_id"), "customer_id")
+    keys = firsts.select("customer_id", "first_order_id", "first_was_trial")
+    tagged = lines.join(keys, "customer_id")
     first_products = (
-        first_lines.filter(first_lines.order_id == first_lines.first_order_id)
-        .select("customer_id", "product_id").distinct()
+        tagged.filter(tagged.order_id == tagged.first_order_id).select("customer_id", "product_id").distinct()
     )
-    later = first_lines.filter(first_lines.order_id != first_lines.first_order_id)
-    later = later.join(firsts.select("customer_id", "first_was_trial"), "customer_id")
+    later = tagged.filter(tagged.order_id != tagged.first_order_id)
     later = later.filter(~(later.first_was_trial & (later.is_trial | later.is_main)))
     new = later.anti_join(first_products, ["customer_id", "product_id"])
     return new.select("order_id").distinct().mutate(cross_sell=ibis.literal(True))
@@ -133,10 +156,53 @@ def delivery_facts(orders: ir.Table) -> ir.Table:
     )
 
 
+def customer_summary(orders: ir.Table, window_days: int = STORED_WINDOW_DAYS) -> ir.Table:
+    """One row per customer from (as-of filtered) order facts: dimensions, purchases, revenue, the dates
+    that F2 and cross-sell need, and the LTV window sums for W = ``window_days``."""
+    o = orders
+    in_window = o.days_since_first < window_days
+    per = o.group_by("customer_id").aggregate(
+        purchases=o.count(),
+        revenue=o.amount.sum(),
+        trial_only=o.only_trial.all(),
+        days_to_second=o.days_since_first.min(where=o.purchase_no == 2),
+        pulled_up=((o.purchase_no >= 2) & (o.has_main | o.has_subscription)).any(),
+        first_cross_sell_no=o.purchase_no.min(where=o.cross_sell),
+        first_cross_sell_days=o.days_since_first.min(where=o.cross_sell),
+        window_revenue=o.amount.sum(where=in_window),
+        window_gross_profit=o.gross_profit.sum(where=in_window),
+        window_margin_amount=o.margin_amount.sum(where=in_window),
+        window_orders=in_window.sum(),
+    )
+    firsts = o.filter(o.purchase_no == 1).select("customer_id", "first_date", *DIMENSIONS)
+    return per.join(firsts, "customer_id")
+
+
+def delivery_summary(deliveries: ir.Table) -> ir.Table:
+    """One row per subscription from (as-of filtered) delivery facts: the highest delivery_no, the number of
+    deliveries, the latest delivery's amount, and the amounts that upsell inference compares."""
+    d = deliveries
+    return d.group_by("subscription_id").aggregate(
+        max_delivery=d.delivery_no.max(),
+        orders=d.count(),
+        latest_amount=d.amount.argmax(d.ordered_at),
+        delivery2_amount=d.amount.max(where=d.delivery_no == 2),
+        later_amount=d.amount.max(where=d.delivery_no >= 3),
+    )
+
+
 def refresh(con: Backend) -> None:
-    """Rebuild both fact tables from the stored tables (the caller holds the transaction)."""
+    """Rebuild the fact tables from the stored tables (the caller holds the transaction)."""
     orders, products, customers = (con.table(n) for n in ("orders", "products", "customers"))
-    built = {ORDER_FACTS: order_facts(orders, products, customers), DELIVERY_FACTS: delivery_facts(orders)}
-    for name, expr in built.items():
+    def stage(name: str, expr: ir.Table) -> ir.Table:
+        return scratch_table(con, name, expr)
+
+    built = {ORDER_FACTS: lambda: order_facts(orders, products, customers, stage),
+             DELIVERY_FACTS: lambda: delivery_facts(orders),
+             CUSTOMER_FACTS: lambda: customer_summary(con.table(ORDER_FACTS)),
+             SUBSCRIPTION_FACTS: lambda: delivery_summary(con.table(DELIVERY_FACTS))}
+    for name, build in built.items():
         con.drop_table(name, force=True)
-        con.create_table(name, expr)
+        con.create_table(name, build())
+    for name in ("teiki_numbered", "teiki_firsts"):
+        con.drop_table(name, force=True)

@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+ and make:
-#   make demo   builds the demo shop into ./teiki.duckdb and prints what is in it
+#   make demo   builds the demo shop into ./teiki.duckdb, prints what is in it and its KPIs
 #   make test   runs the whole test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -22,6 +22,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	$(BIN)/teiki demo --customers $(DEMO_CUSTOMERS)
+	$(BIN)/teiki kpi
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -11,6 +11,7 @@ from 14 purchases (AOV ¥4,357).
 
 from __future__ import annotations
 
+import ibis
 import ibis.expr.types as ir
 
 from teiki.metrics.ratio import rate
@@ -49,7 +50,7 @@ def ltv_gross_profit(c: ir.Table, window_days: int) -> ir.FloatingValue:
 def gross_margin_coverage(c: ir.Table, window_days: int) -> ir.FloatingValue:
     """Share of the window revenue whose product has a known gross margin."""
     m = matured(c, window_days)
-    return rate(c.window_margin_amount.sum(where=m), c.window_revenue.sum(where=m))
+    return rate(ibis.coalesce(c.window_margin_amount.sum(where=m), 0), c.window_revenue.sum(where=m))
 
 
 def ltv_purchases(c: ir.Table, window_days: int) -> ir.FloatingValue:

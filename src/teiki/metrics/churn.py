@@ -66,23 +66,33 @@ def first_month_start_at_or_after(ts: ir.TimestampValue) -> ir.IntegerValue:
 
 
 def spells(s: ir.Table, by: Sequence[str] = ()) -> ir.Table:
-    """Each customer's subscribed spells: overlapping or touching subscriptions merged (gaps and islands).
+    """Each customer's subscribed spells, in month-start space (gaps and islands).
 
-    start_key / end_key: the first month whose start t0 the spell covers / no longer covers (end_key null
-    while subscribed). A customer is subscribed at t0(m) exactly when start_key ≤ m < end_key.
+    Per subscription, start_key / end_key = the first month whose start t0 it covers / no longer covers
+    (end_key null while active); subscriptions that cover no month start are dropped, and a customer's
+    subscriptions whose key ranges overlap or touch are merged. A customer is then subscribed at t0(m)
+    exactly when one spell has start_key ≤ m < end_key, and is still subscribed at the end of m exactly
+    when the spell goes on past m.
     """
     never = ibis.literal(dt.datetime(9999, 12, 31), "timestamp")
-    t = s.select("customer_id", *by, "started_at", end=ibis.coalesce(s.cancelled_at, never))
-    before = ibis.window(group_by="customer_id", order_by=["started_at", "end"], rows=(None, -1))
-    t = t.mutate(reach=t.end.max().over(before))
-    t = t.mutate(new=(t.reach.isnull() | (t.started_at > t.reach)).cast("int64"))
-    upto = ibis.window(group_by="customer_id", order_by=["started_at", "end"], rows=(None, 0))
+    open_key = ibis.literal(10**9, "int64")  # "never ends", so that max() works
+    t = _keys(s.select("customer_id", *by, "started_at", end=ibis.coalesce(s.cancelled_at, never)),
+              ibis._.started_at, ibis._.end, never)
+    t = t.mutate(end_key=ibis.coalesce(t.end_key, open_key))
+    t = t.filter(t.start_key < t.end_key)
+    before = ibis.window(group_by="customer_id", order_by=["start_key", "end_key"], rows=(None, -1))
+    t = t.mutate(reach=t.end_key.max().over(before))
+    t = t.mutate(new=(t.reach.isnull() | (t.start_key > t.reach)).cast("int64"))
+    upto = ibis.window(group_by="customer_id", order_by=["start_key", "end_key"], rows=(None, 0))
     t = t.mutate(spell=t.new.sum().over(upto))
-    merged = t.group_by(["customer_id", *by, "spell"]).aggregate(start=t.started_at.min(), end=t.end.max())
-    return _keys(merged, merged.start, merged.end, never)
+    merged = t.group_by(["customer_id", *by, "spell"]).aggregate(start_key=t.start_key.min(),
+                                                                 end_key=t.end_key.max())
+    return merged.mutate(end_key=ibis.cases((merged.end_key == open_key, ibis.null("int64")),
+                                            else_=merged.end_key))
 
 
-def _keys(t: ir.Table, start: ir.TimestampValue, end: ir.TimestampValue, never: ir.TimestampValue) -> ir.Table:
+def _keys(t: ir.Table, start, end, never: ir.TimestampValue) -> ir.Table:
+    """start_key / end_key (null for an open end) of intervals [start, end)."""
     return t.mutate(
         start_key=first_month_start_at_or_after(start),
         end_key=ibis.cases((end == never, ibis.null("int64")), else_=first_month_start_at_or_after(end)),
@@ -97,7 +107,6 @@ def flows(s: ir.Table, by: Sequence[str] = ()) -> ir.Table:
     """
     never = ibis.literal(dt.datetime(9999, 12, 31), "timestamp")
     sp = spells(s, by)
-    sp = sp.filter(sp.end_key.isnull() | (sp.start_key < sp.end_key))  # spells that cover some t0
     subs = _keys(s, s.started_at, ibis.coalesce(s.cancelled_at, never), never)
     subs = subs.filter(subs.end_key.isnull() | (subs.start_key < subs.end_key))
     zero = ibis.literal(0.0)
@@ -119,6 +128,11 @@ def flows(s: ir.Table, by: Sequence[str] = ()) -> ir.Table:
     )
 
 
+def _no_dust(x: ir.FloatingValue) -> ir.FloatingValue:
+    """0 where a running difference of sums leaves float dust (|x| < 1e-6 yen) instead of 0."""
+    return ibis.cases((x.abs() < 1e-6, 0.0), else_=x)
+
+
 def churn_table(s: ir.Table, months: ir.Table, by: Sequence[str] = ()) -> ir.Table:
     """Per month (and group): subscribed_at_start, customers_lost, customer_churn, revenue_at_start,
     revenue_lost, revenue_churn. ``months`` is :func:`months_table`."""
@@ -135,8 +149,7 @@ def churn_table(s: ir.Table, months: ir.Table, by: Sequence[str] = ()) -> ir.Tab
     j = j.mutate(
         subscribed_at_start=j.starts.sum().over(upto) - j.ends.sum().over(upto),
         customers_lost=ibis.coalesce(j.ends.lead().over(following), 0),
-        # rounded: a running difference of sums leaves float dust where it should be 0
-        revenue_at_start=(j.rr_starts.sum().over(upto) - j.rr_ends.sum().over(upto)).round(6),
+        revenue_at_start=_no_dust(j.rr_starts.sum().over(upto) - j.rr_ends.sum().over(upto)),
         revenue_lost=ibis.coalesce(j.rr_ends.lead().over(following), 0.0),
     )
     j = j.filter(j.shown)

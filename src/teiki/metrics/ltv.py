@@ -44,7 +44,8 @@ def ltv_gross_profit(c: ir.Table, window_days: int) -> ir.FloatingValue:
     a 70% margin: ¥42,700.
     """
     m = matured(c, window_days)
-    return rate(c.window_gross_profit.sum(where=m), m.sum())
+    total = c.window_gross_profit.sum(where=m)
+    return ibis.cases((total.isnull(), ibis.null("float64")), else_=rate(total, m.sum()))
 
 
 def gross_margin_coverage(c: ir.Table, window_days: int) -> ir.FloatingValue:

@@ -182,13 +182,17 @@ def delivery_summary(deliveries: ir.Table) -> ir.Table:
     """One row per subscription from (as-of filtered) delivery facts: the highest delivery_no, the number of
     deliveries, the latest delivery's amount, and the amounts that upsell inference compares."""
     d = deliveries
-    return d.group_by("subscription_id").aggregate(
+    per = d.group_by("subscription_id").aggregate(
         max_delivery=d.delivery_no.max(),
         orders=d.count(),
-        latest_amount=d.amount.argmax(d.ordered_at),
         delivery2_amount=d.amount.max(where=d.delivery_no == 2),
         later_amount=d.amount.max(where=d.delivery_no >= 3),
     )
+    # the latest delivery by (ordered_at, order_id), the order purchases are numbered in
+    ranked = d.mutate(_r=ibis.row_number().over(group_by="subscription_id",
+                                                order_by=[ibis.desc("ordered_at"), ibis.desc("order_id")]))
+    latest = ranked.filter(ranked._r == 0).select("subscription_id", latest_amount="amount")
+    return per.join(latest, "subscription_id")
 
 
 def refresh(con: Backend) -> None:

@@ -67,11 +67,13 @@ def test_gross_profit_ltv_uses_product_margins(tmp_path):
     assert k.ltv["gross_margin_coverage"] == 1.0
 
 
+def repeat_buyers(*counts: int) -> list[list]:
+    """counts[k] customers make purchase k + 1 (C0 … first), 40 days apart."""
+    return [line(f"O{k}-{i}", f"C{i}", day(40 * k)) for k, n in enumerate(counts) for i in range(n)]
+
+
 def test_f2_900_of_1000_seed_004(tmp_path):
-    orders = [line(f"F{i}", f"C{i}", day(0)) for i in range(1000)]
-    orders += [line(f"S{i}", f"C{i}", day(40)) for i in range(900)]
-    orders += [line(f"T{i}", f"C{i}", day(80)) for i in range(450)]
-    with build(tmp_path, orders=orders) as shop:
+    with build(tmp_path, orders=repeat_buyers(1000, 900, 450)) as shop:
         k = shop.kpis()
     assert k.f2_conversion == 0.9
     assert k.fn_conversion["3"] == 0.5
@@ -80,10 +82,7 @@ def test_f2_900_of_1000_seed_004(tmp_path):
 
 
 def test_fn_steps_are_stepwise(tmp_path):
-    orders = [line(f"F{i}", f"C{i}", day(0)) for i in range(10)]
-    orders += [line(f"S{i}", f"C{i}", day(5)) for i in range(5)]
-    orders += [line(f"T{i}", f"C{i}", day(9)) for i in range(2)]
-    with build(tmp_path, orders=orders) as shop:
+    with build(tmp_path, orders=repeat_buyers(10, 5, 2)) as shop:
         k = shop.kpis()
     assert (k.f2_conversion, k.fn_conversion["3"], k.fn_conversion["4"], k.fn_conversion["5"]) == (0.5, 0.4, 0.0, None)
 

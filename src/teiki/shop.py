@@ -17,18 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+import datetime as dt
 from pathlib import Path
 
-import datetime as dt
-
+import ibis
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
 from teiki.io.importer import ImportResult, Progress, import_files
-from teiki.store.db import Store
 from teiki.metrics import kpis as kpi_set
-from teiki.metrics.reasons import Dictionary
+from teiki.metrics.reasons import Dictionary, cancel_reasons
 from teiki.metrics.view import DEFAULT_WINDOW_DAYS, Source, View, by_columns
+from teiki.store.db import Store
 from teiki.store.derive import derived_subscriptions
 from teiki.store.facts import FACT_TABLES
 from teiki.store.migrations import IMPORTS
@@ -124,15 +124,17 @@ class Shop:
 
     def cancel_reasons(self, by: str | None = None, as_of: dt.date | str | None = None, *,
                        reasons: str | Path | None = None, output: str = "pandas"):
-        """Cancellations per reason category, optionally by ``delivery_no``, ``product`` or a breakdown."""
-        from teiki.metrics.reasons import cancel_reasons
-
-        view = self.view(as_of)
-        cols = {"delivery_no": ["reached"], "product": ["product_id"], None: []}.get(by) or by_columns(by)
-        expr = cancel_reasons(view.subscriptions, cols, Dictionary.load(reasons))
-        expr = expr.rename(delivery_no="reached") if "reached" in cols else expr
-        return _convert(expr.order_by([*(c if c != "reached" else "delivery_no" for c in cols), ibis_desc("count")])
-                        .to_pyarrow(), output)
+        """Cancellations per reason category, optionally by ``delivery_no`` (at cancellation), ``product``
+        or a breakdown (``cohort``, ``channel``, ...)."""
+        subs = self.view(as_of).subscriptions
+        if by == "delivery_no":
+            subs, cols = subs.mutate(delivery_no=subs.reached), ["delivery_no"]
+        elif by == "product":
+            cols = ["product_id"]
+        else:
+            cols = by_columns(by)
+        expr = cancel_reasons(subs, cols, Dictionary.load(reasons))
+        return _convert(expr.order_by([*cols, ibis.desc("count")]).to_pyarrow(), output)
 
     def status(self) -> Status:
         """Rows per table, customers, order date range and the last import."""
@@ -167,12 +169,6 @@ def _convert(table, output: str):
 
         return pl.from_arrow(table)
     return table.to_pandas()
-
-
-def ibis_desc(column: str):
-    import ibis
-
-    return ibis.desc(column)
 
 
 def open(target: str | Path | BaseBackend | None = None, *, read_only: bool = False) -> Shop:  # noqa: A001

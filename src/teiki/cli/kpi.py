@@ -132,7 +132,10 @@ def write(k: KPIs | None, records: list[dict] | None, fmt_name: str, out: Path |
     if fmt_name == "json":
         text = json.dumps(k.to_dict() if k is not None else records, ensure_ascii=False, indent=2, default=str)
         if out is None:
-            console.print_json(text) if console.is_terminal else print(text)
+            if console.is_terminal:
+                console.print_json(text)
+            else:
+                print(text)  # plain, for pipes and files
             return
         out.write_text(text + "\n", encoding="utf-8")
     elif fmt_name == "csv":

@@ -139,6 +139,7 @@ def kpi(
 ) -> None:
     """Print or write the KPI set (docs/kpi.md)."""
     from teiki.cli import kpi as kpi_face
+    from teiki.metrics.view import by_columns
 
     c = _ctx(ctx)
     if format_ not in ("table", "json", "csv", "xlsx"):
@@ -162,7 +163,7 @@ def kpi(
         if result is not None:
             kpi_face.print_table(c.console, result, c.lang)
         else:
-            kpi_face.print_breakdown(c.console, records, records and next(iter(records[0])) or by, c.lang)
+            kpi_face.print_breakdown(c.console, records, by_columns(by)[0], c.lang)
         return
     kpi_face.write(result, records, format_, out, c.lang, c.console)
 

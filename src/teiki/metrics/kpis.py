@@ -43,7 +43,6 @@ def customer_reductions(c: ir.Table, window_days: int, trial_marked: bool) -> di
         "ltv_gross_margin_coverage": ltv.gross_margin_coverage(c, window_days),
         "ltv_mean_purchases": ltv.ltv_purchases(c, window_days),
         "ltv_aov": ltv.ltv_aov(c, window_days),
-        "cross_sell_matured": ltv.matured_customers(c, window_days),
         "cross_sell_accepted": crosssell.cross_sold(c, window_days),
     }
     for k in crosssell.PURCHASE_NUMBERS:
@@ -220,7 +219,7 @@ def _offer_rates(c: dict, s: dict, k: dict) -> dict[str, dict]:
         offered, accepted, source = _int(k.get(f"{p}_offered")), _int(k.get(f"{p}_accepted")), "contacts"
         if not offered:
             if p == "cross_sell":
-                offered, accepted, source = _int(c.get("cross_sell_matured")), _int(c.get("cross_sell_accepted")), "orders"
+                offered, accepted, source = _int(c.get("ltv_matured_customers")), _int(c.get("cross_sell_accepted")), "orders"
             elif p == "upsell":
                 offered, accepted, source = _int(s.get("upsell_offered")), _int(s.get("upsell_accepted")), "orders"
             else:

@@ -52,10 +52,10 @@ def write_xlsx(sheets: Mapping[str, Sequence[Mapping[str, object]]], path: Path)
                     value = r.get(col)
                     if value is None:
                         continue
-                    if isinstance(value, bool) or not isinstance(value, int | float):
-                        sheet.write_string(i, j, str(safe_cell(value if not isinstance(value, bool) else str(value))))
-                    else:
+                    if isinstance(value, int | float) and not isinstance(value, bool):
                         sheet.write_number(i, j, value)
+                    else:
+                        sheet.write_string(i, j, str(safe_cell(str(value))))
             sheet.freeze_panes(1, 0)
     finally:
         workbook.close()

@@ -1,6 +1,6 @@
 """Summaries of the order lines that every KPI reads, kept current at import.
 
-Two derived tables, each valid for *every* as-of date (a row depends only on
+Two line summaries, each valid for *every* as-of date (a row depends only on
 lines at or before its own order, so filtering ``ordered_at < D + 1 day``
 gives the summary as of D):
 
@@ -20,8 +20,18 @@ gives the summary as of D):
     lines with a subscription_id: customer_id, ordered_at, delivery_no (largest
     of the lines; null when none given), amount (Σ of those lines).
 
-On DuckDB both are materialised by :func:`refresh` inside the import's
-transaction; on other engines the same expressions are evaluated on the fly.
+Two roll-ups of those over *all* purchases, valid when D is on or after the
+last purchase (the default as-of date):
+
+``customer_facts`` — :func:`customer_summary` of order_facts (one row per
+    customer; LTV window sums for W = 365 days).
+
+``subscription_facts`` — :func:`delivery_summary` of delivery_facts (one row
+    per subscription).
+
+On DuckDB all four are materialised by :func:`refresh` inside the import's
+transaction; on other engines the same expressions are evaluated on the fly
+(and :class:`teiki.metrics.view.View` computes the roll-ups for any D).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from conftest import ORDER_HEADER, snapshot, write_csv
 import teiki
 from teiki.errors import StoreError
 from teiki.store import migrations
+from teiki.store.db import Store
 from teiki.store.derive import derived_subscriptions
 from teiki.store.schema import TABLES
 
@@ -210,6 +211,74 @@ def test_a_v1_file_gets_the_kpi_fact_tables(tmp_path, seeded_db):
         assert shop.store.upgraded_from == 1
         assert shop.store.count("order_facts") == 1  # O1 (O2 is cancelled)
         assert shop.kpis().revenue == 2480
+
+
+def _as_v2(path: Path) -> None:
+    """Make ``path`` look like a schema-v2 file (subscription_facts held delivery roll-ups only)."""
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE subscription_facts")
+    con.execute("CREATE TABLE subscription_facts AS SELECT subscription_id, max(delivery_no) AS max_delivery "
+                "FROM delivery_facts GROUP BY 1")
+    con.execute("UPDATE teiki_meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+
+
+def test_a_v2_file_opened_read_only_is_upgraded_first(tmp_path, seeded_db):
+    """teiki kpi opens read-only; an older file is upgraded through a short writable open first."""
+    path = tmp_path / "v2.duckdb"
+    path.write_bytes(seeded_db.read_bytes())
+    _as_v2(path)
+    with teiki.open(path, read_only=True) as shop:
+        assert shop.store.upgraded_from == 2
+        assert shop.store.read_only
+        assert shop.store.table("subscription_facts").select("subscription_id", "reached", "cohort") \
+            .to_pyarrow().to_pylist() == [{"subscription_id": "S1", "reached": 1, "cohort": "2024-01"}]
+        assert shop.kpis().subscriptions == {"started": 1, "active": 1, "cancelled": 0}
+    assert migrations.current_version(ibis.duckdb.connect(str(path), read_only=True)) == migrations.SCHEMA_VERSION
+
+
+def test_an_older_file_that_cannot_be_written_is_refused_with_the_reason(tmp_path, seeded_db, monkeypatch):
+    path = tmp_path / "v2.duckdb"
+    path.write_bytes(seeded_db.read_bytes())
+    _as_v2(path)
+    before = _digest(path)
+    connect = Store._connect
+
+    def read_only_medium(self, read_only):
+        if not read_only:
+            raise StoreError("store_unreadable", path=self.path, detail="read-only file system")
+        return connect(self, read_only)
+
+    monkeypatch.setattr(Store, "_connect", read_only_medium)
+    with pytest.raises(StoreError) as info:
+        teiki.open(path, read_only=True)
+    assert info.value.key == "store_older_read_only"
+    assert "schema v2" in str(info.value) and "read-only file system" in str(info.value)
+    assert _digest(path) == before
+
+
+def test_importing_subscriptions_alone_rebuilds_only_subscription_facts(tmp_path, monkeypatch):
+    from teiki.store import facts
+
+    orders = write_csv(tmp_path / "orders.csv", ORDER_HEADER, [
+        ["O1", "C1", "2024-01-05 10:00:00", "P1", 1, 1980, "S1", 1, "sns", "completed"],
+        ["O2", "C1", "2024-02-05 10:00:00", "P1", 1, 1980, "S1", 2, "sns", "completed"],
+    ])
+    subs = write_csv(tmp_path / "subscriptions.csv", TABLES["subscriptions"].column_names,
+                     [["S1", "C1", "P1", "2024-01-05", "2024-02-20", "高い", 30, "monthly", None]])
+    with teiki.open(tmp_path / "shop.duckdb") as shop:
+        shop.import_files([orders])
+        assert shop.kpis().subscriptions == {"started": 1, "active": 1, "cancelled": 0}  # derived, still active
+
+        def untouched(*args, **kwargs):
+            raise AssertionError("order_facts rebuilt for a subscriptions-only import")
+
+        monkeypatch.setattr(facts, "order_facts", untouched)
+        shop.import_files([subs])
+        k = shop.kpis("2024-02-29")
+        assert k.subscriptions == {"started": 1, "active": 0, "cancelled": 1}
+        assert k.retention_by_delivery["2"] == 1.0
+        assert [r["reason"] for r in k.cancel_reasons] == ["価格・経済的理由"]
 
 
 # --------------------------------------------------------------------------- opening

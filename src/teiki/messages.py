@@ -92,6 +92,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the database {path} was written by a newer teiki (schema v{found}); this teiki knows up to v{supported}. "
         "Upgrade teiki.",
     ),
+    "store_older_read_only": (
+        "データベース {path} は古い形式 (スキーマ v{found}) で、読み取り専用では v{supported} に更新できません: {detail}。"
+        "書き込みできる場所で一度開いてください。",
+        "the database {path} is in an older format (schema v{found}) and cannot be upgraded to v{supported} "
+        "while it is read-only: {detail}. Open it once where it can be written.",
+    ),
     "store_foreign": (
         "{path} は teiki のデータベースではありません (teiki 以外のテーブルがあります: {tables})。別のファイルを --db で指定してください。",
         "{path} is not a teiki database (it holds other tables: {tables}); choose another file with --db.",

@@ -118,7 +118,7 @@ def import_files(store: Store, paths: Sequence[Path], *, table: str | None = Non
             if not dry_run and set(staged) & FACT_SOURCES:
                 if progress:
                     progress("facts", 0, None)
-                facts.refresh(con)
+                facts.refresh(con, set(staged))
             _log(store, result, started)
             if progress:
                 progress("commit", 0, None)

@@ -131,7 +131,7 @@ def compute(view: View, dictionary: Dictionary | None = None) -> KPIs:
     w = view.window_days
     c = _one(view.customers.aggregate(**customer_reductions(view.customers, w, trial_marked(view))))
     s = _one(view.subscriptions.aggregate(**subscription_reductions(view.subscriptions)))
-    k = _one(view.contacts.aggregate(**contact_reductions(view.contacts)))
+    k = _one(view.contact_log.aggregate(**contact_reductions(view.contact_log)))
     started = _int(s.get("subscriptions_started"))
     life = _life(view, s) if started else {}
     return KPIs(

@@ -112,7 +112,9 @@ def cancel_reasons(s: ir.Table, by: Sequence[str] = (), dictionary: Dictionary |
     number at cancellation), ``product_id`` or ``cohort``.
     Example: 10 cancellations, 4 "まだ残っているため" → 余っている: 4, 0.4.
     """
-    cancelled = s.filter(s.cancelled).mutate(reason=category(s.cancel_reason, dictionary))
-    counts = cancelled.group_by([*by, "reason"]).aggregate(count=cancelled.count())
+    cancelled = s.filter(s.cancelled)
+    texts = cancelled.group_by([*by, "cancel_reason"]).aggregate(n=cancelled.count())  # map each text once
+    texts = texts.mutate(reason=category(texts.cancel_reason, dictionary))
+    counts = texts.group_by([*by, "reason"]).aggregate(count=texts.n.sum())
     total = counts["count"].sum().over(ibis.window(group_by=list(by)))
     return counts.mutate(share=rate(counts["count"], total))

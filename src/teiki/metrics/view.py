@@ -35,6 +35,7 @@ from teiki.store.facts import (
     delivery_facts,
     delivery_summary,
     order_facts,
+    subscription_rows,
 )
 
 BY_NAMES = {"cohort": "cohort", "channel": "first_channel", "first_channel": "first_channel",
@@ -114,9 +115,10 @@ class View:
     # ------------------------------------------------------------------ cached tables
 
     def _get(self, name: str, build) -> ir.Table:
+        """``build()``, materialised once when it is computed (a stored table read as it is is not)."""
         if name not in self._tables:
-            expr = build()
-            self._tables[name] = expr.cache() if self._cache else expr
+            expr, computed = build()
+            self._tables[name] = expr.cache() if self._cache and computed else expr
         return self._tables[name]
 
     @property
@@ -133,56 +135,42 @@ class View:
     def customers(self) -> ir.Table:
         return self._get("customers", self._customers)
 
-    def _customers(self) -> ir.Table:
+    def _customers(self) -> tuple[ir.Table, bool]:
         stored = self.source.customer_facts
-        if stored is not None and self.complete and self.window_days == STORED_WINDOW_DAYS:
-            per = stored
-        else:
-            per = customer_summary(self.orders, self.window_days)
-        return per.mutate(observed_days=self.day.delta(per.first_date, unit="day"))
+        computed = not (stored is not None and self.complete and self.window_days == STORED_WINDOW_DAYS)
+        per = customer_summary(self.orders, self.window_days) if computed else stored
+        return per.mutate(observed_days=self.day.delta(per.first_date, unit="day")), computed
 
     @property
     def subscriptions(self) -> ir.Table:
         return self._get("subscriptions", self._subscriptions)
 
-    def _subscriptions(self) -> ir.Table:
+    def _subscriptions(self) -> tuple[ir.Table, bool]:
         src = self.source
-        if src.subscriptions is None:
-            subs = derived_subscriptions(counted_lines(src.orders).filter(src.orders.ordered_at < self.cutoff),
-                                         as_of=dt.datetime.combine(self.as_of or dt.date(1970, 1, 1), dt.time()))
+        stored = src.subscription_facts if src.subscriptions is not None and self.complete else None
+        if stored is not None:
+            rows = stored
         else:
-            subs = src.subscriptions
-        subs = subs.filter(subs.started_at < self.cutoff)
-        subs = subs.mutate(cancelled_at=ibis.cases((subs.cancelled_at < self.cutoff, subs.cancelled_at),
-                                                   else_=ibis.null("timestamp")))
-        if src.subscription_facts is not None and self.complete:
-            per = src.subscription_facts
-        else:
+            if src.subscriptions is None:
+                subs = derived_subscriptions(counted_lines(src.orders).filter(src.orders.ordered_at < self.cutoff),
+                                             as_of=dt.datetime.combine(self.as_of or dt.date(1970, 1, 1), dt.time()))
+            else:
+                subs = src.subscriptions
             d = src.delivery_facts
-            per = delivery_summary(d.filter(d.ordered_at < self.cutoff))
-        joined = subs.left_join(per, subs.subscription_id == per.subscription_id)
-        reached = ibis.greatest(ibis.coalesce(joined.max_delivery, joined.orders, 1), 1)
-        cycle = ibis.greatest(ibis.coalesce(joined.cycle_days, 30), 1)
-        out = joined.select(
-            subscription_id=subs.subscription_id,
-            customer_id=subs.customer_id,
-            product_id=subs.product_id,
-            started_at=subs.started_at,
-            cancelled_at=joined.cancelled_at,
-            cancel_reason=subs.cancel_reason,
-            cycle_days=cycle,
-            reached=reached.cast("int64"),
-            cancelled=joined.cancelled_at.notnull(),
-            recurring_revenue=ibis.coalesce(joined.latest_amount, 0.0) * 30.0 / cycle.cast("float64"),
-            upsold=ibis.coalesce(joined.later_amount > joined.delivery2_amount, False),
-        )
-        dims = self.dimensions
-        return out.left_join(dims, out.customer_id == dims.customer_id).drop("customer_id_right")
+            rows = subscription_rows(subs, delivery_summary(d.filter(d.ordered_at < self.cutoff)), self.dimensions)
+        rows = rows.filter(rows.started_at < self.cutoff)
+        cancelled_at = ibis.cases((rows.cancelled_at < self.cutoff, rows.cancelled_at), else_=ibis.null("timestamp"))
+        return rows.mutate(cancelled_at=cancelled_at, cancelled=cancelled_at.notnull()), stored is None
+
+    @property
+    def contact_log(self) -> ir.Table:
+        """The contacts up to D, without the customers' dimensions."""
+        c = self.source.contacts
+        return c.filter(c.contacted_at < self.cutoff)
 
     @property
     def contacts(self) -> ir.Table:
-        c = self.source.contacts
-        c = c.filter(c.contacted_at < self.cutoff)
+        c = self.contact_log
         dims = self.dimensions
         return c.left_join(dims, c.customer_id == dims.customer_id).drop("customer_id_right")
 

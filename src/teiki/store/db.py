@@ -49,8 +49,28 @@ class Store:
         self.path = Path(path) if path is not None else default_path()
         self.read_only = read_only
         self.upgraded_from: int | None = None
+        self.con = self._connect(read_only)
+        if not read_only:
+            self._ensure_schema()
+            return
+        found = migrations.current_version(self.con)
+        self._check_version(found)
+        if 0 < found < migrations.SCHEMA_VERSION:
+            # an older file opened for reading: upgrade it once through a short writable open
+            self.close()
+            try:
+                self.con = self._connect(False)
+            except StoreError as exc:
+                raise StoreError("store_older_read_only", path=self.path, found=found,
+                                 supported=migrations.SCHEMA_VERSION, detail=exc.params.get("detail", exc.key)) from exc
+            self._ensure_schema()
+            self.close()
+            self.con = self._connect(True)
+            self.upgraded_from = found
+
+    def _connect(self, read_only: bool):
         try:
-            self.con = ibis.duckdb.connect(
+            con = ibis.duckdb.connect(
                 str(self.path), read_only=read_only,
                 memory_limit=os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT,
                 preserve_insertion_order=False,  # lets big inserts run in parallel, with less memory
@@ -63,11 +83,8 @@ class Store:
             key = "store_locked" if "lock" in detail.lower() else "store_unreadable"  # e.g. not a DuckDB file
             raise StoreError(key, path=self.path, detail=detail) from exc
         # DuckDB draws its own progress bar on long queries; teiki draws its own (a setting, not a query)
-        self.con.con.execute("SET enable_progress_bar = false")
-        if not read_only:
-            self._ensure_schema()
-        else:
-            self._check_version(migrations.current_version(self.con))
+        con.con.execute("SET enable_progress_bar = false")
+        return con
 
     def _check_version(self, found: int | None) -> None:
         if found is None:

@@ -26,8 +26,10 @@ last purchase (the default as-of date):
 ``customer_facts`` — :func:`customer_summary` of order_facts (one row per
     customer; LTV window sums for W = 365 days).
 
-``subscription_facts`` — :func:`delivery_summary` of delivery_facts (one row
-    per subscription).
+``subscription_facts`` — :func:`subscription_rows` of the imported
+    subscriptions, :func:`delivery_summary` of delivery_facts and
+    customer_facts' dimensions (one row per subscription, before the as-of
+    rule: the view filters it by started_at and cancelled_at).
 
 On DuckDB all four are materialised by :func:`refresh` inside the import's
 transaction; on other engines the same expressions are evaluated on the fly
@@ -51,7 +53,8 @@ SUBSCRIPTION_FACTS = "subscription_facts"
 FACT_TABLES = (ORDER_FACTS, DELIVERY_FACTS, CUSTOMER_FACTS, SUBSCRIPTION_FACTS)
 DIMENSIONS = ("cohort", "first_channel", "first_product", "first_kind")
 STORED_WINDOW_DAYS = 365  # customer_facts holds the LTV window sums for this W (the default)
-FACT_SOURCES = frozenset({"orders", "products", "customers"})  # an import of these rebuilds the facts
+LINE_SOURCES = frozenset({"orders", "products", "customers"})  # what order_facts, delivery_facts read
+FACT_SOURCES = LINE_SOURCES | {"subscriptions"}  # an import of these refreshes (some of) the facts
 
 
 def counted_lines(orders: ir.Table) -> ir.Table:
@@ -205,18 +208,51 @@ def delivery_summary(deliveries: ir.Table) -> ir.Table:
     return per.join(latest, "subscription_id")
 
 
-def refresh(con: Backend) -> None:
-    """Rebuild the fact tables from the stored tables (the caller holds the transaction)."""
+def subscription_rows(subscriptions: ir.Table, deliveries: ir.Table, dimensions: ir.Table) -> ir.Table:
+    """One row per subscription, before any as-of rule: reached (R, at least 1), cycle_days (30 when
+    unknown), recurring_revenue (latest delivery's amount × 30 ÷ cycle_days), upsold (a delivery ≥ 3
+    above delivery 2) and the customer's first-purchase dimensions.
+
+    ``deliveries`` is :func:`delivery_summary` (of the deliveries up to D), ``dimensions`` customer_id
+    and :data:`DIMENSIONS` of the customers with a purchase up to D.
+    """
+    subs, per = subscriptions, deliveries
+    joined = subs.left_join(per, subs.subscription_id == per.subscription_id)
+    reached = ibis.greatest(ibis.coalesce(joined.max_delivery, joined.orders, 1), 1)
+    cycle = ibis.greatest(ibis.coalesce(joined.cycle_days, 30), 1)
+    out = joined.select(
+        subscription_id=subs.subscription_id,
+        customer_id=subs.customer_id,
+        product_id=subs.product_id,
+        started_at=subs.started_at,
+        cancelled_at=subs.cancelled_at,
+        cancel_reason=subs.cancel_reason,
+        cycle_days=cycle,
+        reached=reached.cast("int64"),
+        recurring_revenue=ibis.coalesce(joined.latest_amount, 0.0) * 30.0 / cycle.cast("float64"),
+        upsold=ibis.coalesce(joined.later_amount > joined.delivery2_amount, False),
+    )
+    dims = dimensions.select("customer_id", *DIMENSIONS)
+    return out.left_join(dims, out.customer_id == dims.customer_id).drop("customer_id_right")
+
+
+def refresh(con: Backend, changed: frozenset[str] | set[str] = FACT_SOURCES) -> None:
+    """Rebuild the fact tables that read a ``changed`` table (default: all; the caller holds the
+    transaction). An import of subscriptions alone rebuilds only subscription_facts."""
     orders, products, customers = (con.table(n) for n in ("orders", "products", "customers"))
     def stage(name: str, expr: ir.Table) -> ir.Table:
         return scratch_table(con, name, expr)
 
-    built = {ORDER_FACTS: lambda: order_facts(orders, products, customers, stage),
-             DELIVERY_FACTS: lambda: delivery_facts(orders),
-             CUSTOMER_FACTS: lambda: customer_summary(con.table(ORDER_FACTS)),
-             SUBSCRIPTION_FACTS: lambda: delivery_summary(con.table(DELIVERY_FACTS))}
+    lines = bool(set(changed) & LINE_SOURCES)
+    built = {ORDER_FACTS: lines and (lambda: order_facts(orders, products, customers, stage)),
+             DELIVERY_FACTS: lines and (lambda: delivery_facts(orders)),
+             CUSTOMER_FACTS: lines and (lambda: customer_summary(con.table(ORDER_FACTS))),
+             SUBSCRIPTION_FACTS: lambda: subscription_rows(con.table("subscriptions"),
+                                                           delivery_summary(con.table(DELIVERY_FACTS)),
+                                                           con.table(CUSTOMER_FACTS))}
     for name, build in built.items():
-        con.drop_table(name, force=True)
-        con.create_table(name, build())
+        if build:
+            con.drop_table(name, force=True)
+            con.create_table(name, build())
     for name in ("teiki_numbered", "teiki_firsts"):
         con.drop_table(name, force=True)

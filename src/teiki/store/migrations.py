@@ -50,7 +50,14 @@ def _v2_facts(con: Backend) -> None:
     facts.refresh(con)
 
 
-MIGRATIONS: list[Callable[[Backend], None]] = [_v1_initial, _v2_facts]
+def _v3_subscription_facts(con: Backend) -> None:
+    """subscription_facts becomes one row per imported subscription, dimensions included."""
+    from teiki.store import facts
+
+    facts.refresh(con, {"subscriptions"})
+
+
+MIGRATIONS: list[Callable[[Backend], None]] = [_v1_initial, _v2_facts, _v3_subscription_facts]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

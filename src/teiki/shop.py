@@ -27,12 +27,20 @@ from ibis.backends import BaseBackend
 from teiki.io.importer import ImportResult, Progress, import_files
 from teiki.metrics import kpis as kpi_set
 from teiki.metrics.reasons import Dictionary, cancel_reasons
-from teiki.metrics.view import DEFAULT_WINDOW_DAYS, Source, View, by_columns
+from teiki.errors import TeikiError
+from teiki.metrics.view import DEFAULT_WINDOW_DAYS, Source, View, by_columns, parse_date
+from teiki.segments import portfolio as seg
+from teiki.segments.lists import customer_list
+from teiki.segments.movement import NEW
+from teiki.segments.thresholds import Thresholds
 from teiki.store.db import Store
 from teiki.store.derive import derived_subscriptions
 from teiki.store.facts import FACT_TABLES
 from teiki.store.migrations import IMPORTS
 from teiki.store.schema import TABLES
+
+
+HISTORY_MONTHS = 24  # the default span of cpm_history
 
 
 @dataclass
@@ -136,6 +144,91 @@ class Shop:
         expr = cancel_reasons(subs, cols, Dictionary.load(reasons))
         return _convert(expr.order_by([*cols, ibis.desc("count")]).to_pyarrow(), output)
 
+    # ------------------------------------------------------------------ CPM and RFM (SPEC §4)
+
+    def thresholds(self, spec: str | Path | Thresholds | None = "default",
+                   as_of: dt.date | str | None = None) -> Thresholds:
+        """CPM thresholds: ``default``, ``auto`` (from the orders up to ``as_of``) or a TOML file."""
+        view = self.view(as_of)
+        return seg.resolve(spec, view.orders)
+
+    def portfolio(self, as_of: dt.date | str | None = None,
+                  thresholds: str | Path | Thresholds | None = "default") -> seg.Portfolio:
+        """The ten CPM segments as of ``as_of``; ``thresholds``: ``default``, ``auto``, a TOML file or a
+        :class:`~teiki.segments.Thresholds`. ``.to_dict()`` is ``teiki cpm --format json``."""
+        view = self.view(as_of)
+        return seg.portfolio(view.orders, view.as_of, seg.resolve(thresholds, view.orders))
+
+    def cpm(self, as_of: dt.date | str | None = None, thresholds: str | Path | Thresholds | None = "default",
+            *, output: str = "pandas"):
+        """One row per CPM segment (fixed order): customers, revenue_365d, shares, mean cumulative amount."""
+        return _records(self.portfolio(as_of, thresholds).records(), output)
+
+    def portfolio_history(self, start: dt.date | str | None = None, end: dt.date | str | None = None,
+                          thresholds: str | Path | Thresholds | None = "default") -> seg.History:
+        """Head-counts per segment at the end of each month from ``start`` (default: 23 months before
+        ``end``'s month, not before the first order) to ``end`` (default: the last order date)."""
+        view = self.view(end)
+        if view.as_of is None:
+            raise TeikiError("no_orders")
+        first, _ = view.source.date_range()
+        begin = parse_date(start) if isinstance(start, str) else start
+        if begin is None:
+            back = view.as_of.year * 12 + view.as_of.month - 1 - (HISTORY_MONTHS - 1)
+            begin = max(dt.date(back // 12, back % 12 + 1, 1), first.replace(day=1))
+        t = seg.resolve(thresholds, view.orders)
+        return seg.history(view.source.order_facts, begin, view.as_of, t)
+
+    def cpm_history(self, start: dt.date | str | None = None, end: dt.date | str | None = None,
+                    thresholds: str | Path | Thresholds | None = "default", *, output: str = "pandas"):
+        """One row per month: month, as_of, partial and the head-count of each of the ten segments."""
+        return _records(self.portfolio_history(start, end, thresholds).records(), output)
+
+    def portfolio_migration(self, start: dt.date | str, end: dt.date | str | None = None,
+                            thresholds: str | Path | Thresholds | None = "default") -> seg.Migration:
+        """Customers by segment at ``start`` (``new`` when not yet present) and at ``end``, with the moves."""
+        view = self.view(end)
+        if view.as_of is None:
+            raise TeikiError("no_orders")
+        begin = parse_date(start) if isinstance(start, str) else start
+        t = seg.resolve(thresholds, view.orders)
+        return seg.migration(view.source.order_facts, begin, view.as_of, t)
+
+    def cpm_migration(self, start: dt.date | str, end: dt.date | str | None = None,
+                      thresholds: str | Path | Thresholds | None = "default", *, output: str = "pandas"):
+        """The migration matrix: one row per segment at ``start`` (plus ``new``), one column per segment at
+        ``end``."""
+        return _records(self.portfolio_migration(start, end, thresholds).records(), output)
+
+    def rfm_report(self, as_of: dt.date | str | None = None) -> seg.RFM:
+        """RFM groups (quintile scores, the usual R × F map) as of ``as_of``."""
+        view = self.view(as_of)
+        return seg.rfm_report(view.orders, view.as_of)
+
+    def rfm(self, as_of: dt.date | str | None = None, *, output: str = "pandas"):
+        """One row per RFM group: customers, revenue_365d, shares, mean cumulative amount."""
+        return _records(self.rfm_report(as_of).records(), output)
+
+    def segment_customers(self, segment: str | None = None, as_of: dt.date | str | None = None,
+                          thresholds: str | Path | Thresholds | None = "default", *,
+                          since: dt.date | str | None = None, since_segment: str | None = None,
+                          contact: bool = True, output: str = "pandas"):
+        """The customers of a CPM segment (key or label; all when None) at ``as_of``, with their axes and
+        contact columns; with ``since`` / ``since_segment``, one cell of the migration matrix."""
+        view = self.view(as_of)
+        if view.as_of is None:
+            raise TeikiError("no_orders")
+        t = seg.resolve(thresholds, view.orders)
+        key = seg.segment_key(segment) if segment is not None else None
+        before = parse_date(since) if isinstance(since, str) else since
+        before_key = None
+        if since_segment is not None:
+            before_key = NEW if since_segment == NEW else seg.segment_key(since_segment)
+        people = view.source.customers if contact else None
+        expr = customer_list(view.source.order_facts, view.as_of, t, key, since=before, since_segment=before_key,
+                             people=people)
+        return _convert(expr.to_pyarrow(), output)
+
     def status(self) -> Status:
         """Rows per table, customers, order date range and the last import."""
         tables = []
@@ -159,6 +252,12 @@ class Shop:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _records(records: list[dict], output: str):
+    import pyarrow as pa
+
+    return _convert(pa.Table.from_pylist(records), output)
 
 
 def _convert(table, output: str):

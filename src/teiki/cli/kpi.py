@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from rich.console import Console
@@ -10,7 +9,7 @@ from rich.table import Table
 
 from teiki.messages import say
 from teiki.metrics.kpis import KPIs
-from teiki.report.export import write_csv, write_xlsx
+from teiki.cli.output import write_report
 
 HEADLINE_DELIVERIES = (2, 3, 6, 12, 24)
 BREAKDOWN_COLUMNS = {  # breakdown column → (short label key, kind)
@@ -129,17 +128,5 @@ def sheets(k: KPIs, lang: str) -> dict[str, list[dict]]:
 def write(k: KPIs | None, records: list[dict] | None, fmt_name: str, out: Path | None, lang: str,
           console: Console) -> None:
     """JSON to stdout or ``out``; CSV / Excel to ``out``."""
-    if fmt_name == "json":
-        text = json.dumps(k.to_dict() if k is not None else records, ensure_ascii=False, indent=2, default=str)
-        if out is None:
-            if console.is_terminal:
-                console.print_json(text)
-            else:
-                print(text)  # plain, for pipes and files
-            return
-        out.write_text(text + "\n", encoding="utf-8")
-    elif fmt_name == "csv":
-        write_csv(records if records is not None else sheets(k, lang)["summary"], out)
-    else:
-        write_xlsx({"by": records} if records is not None else sheets(k, lang), out)
-    console.print(say("kpi_written", lang, path=out))
+    payload = k.to_dict() if k is not None else records
+    write_report(payload, {"by": records} if records is not None else sheets(k, lang), fmt_name, out, lang, console)

@@ -1,4 +1,4 @@
-"""The ``teiki`` command line: demo, import, status, kpi.
+"""The ``teiki`` command line: demo, import, status, kpi, cpm, segment list.
 
 Global options come before the command: ``teiki --db shop.duckdb --lang en import orders.csv``.
 Errors print as one paragraph; ``--debug`` shows the traceback as well.
@@ -142,15 +142,9 @@ def kpi(
     from teiki.metrics.view import by_columns
 
     c = _ctx(ctx)
-    if format_ not in ("table", "json", "csv", "xlsx"):
-        raise typer.BadParameter("--format must be one of table, json, csv, xlsx")
-    if engine not in ("duckdb", "spark"):
-        raise typer.BadParameter("--engine must be duckdb or spark")
-    if format_ in ("csv", "xlsx") and out is None:
-        c.errors.print(say("out_required", c.lang, format=format_))
-        raise typer.Exit(2)
+    _check_output(c, format_, out, engine)
     try:
-        with _kpi_shop(c, engine, parquet) as shop:
+        with _engine_shop(c, engine, parquet) as shop:
             if by is None:
                 result = shop.kpis(as_of, window_days=window_days, reasons=reasons)
                 records = None
@@ -169,7 +163,7 @@ def kpi(
 
 
 @contextmanager
-def _kpi_shop(c: Context, engine: str, parquet: Path | None):
+def _engine_shop(c: Context, engine: str, parquet: Path | None):
     """The shop to compute on: the DuckDB store, or its tables on Spark (exported to Parquet first)."""
     import teiki
 
@@ -186,6 +180,118 @@ def _kpi_shop(c: Context, engine: str, parquet: Path | None):
             parquet = Path(tmp)
         backend, tables = spark.connect_parquet(parquet)
         yield teiki.Shop(None, backend=backend, tables=tables)
+
+
+FORMATS = ("table", "json", "csv", "xlsx")
+
+
+def _check_output(c: Context, format_: str, out: Path | None, engine: str = "duckdb") -> None:
+    if format_ not in FORMATS:
+        raise typer.BadParameter("--format must be one of " + ", ".join(FORMATS))
+    if engine not in ("duckdb", "spark"):
+        raise typer.BadParameter("--engine must be duckdb or spark")
+    if format_ in ("csv", "xlsx") and out is None:
+        c.errors.print(say("out_required", c.lang, format=format_))
+        raise typer.Exit(2)
+
+
+def _thresholds(shop, spec: str, as_of: str | None, values: dict):
+    """The thresholds ``spec`` resolved on ``shop``, with any values given as flags."""
+    t = shop.thresholds(spec, as_of)
+    return t.with_values(mode="custom" if t.mode == "default" else t.mode + "+flags", **values)
+
+
+@app.command(help=_help("help_cpm"))
+def cpm(
+    ctx: typer.Context,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help=_help("help_as_of"))] = None,
+    thresholds: Annotated[str, typer.Option("--thresholds", help=_help("help_thresholds"))] = "default",
+    amount: Annotated[Optional[float], typer.Option("--amount", min=0, help=_help("help_amount"))] = None,
+    tenure_short: Annotated[Optional[int], typer.Option("--tenure-short", min=0, help=_help("help_t1"))] = None,
+    tenure_long: Annotated[Optional[int], typer.Option("--tenure-long", min=0, help=_help("help_t2"))] = None,
+    lapse: Annotated[Optional[int], typer.Option("--lapse", min=0, help=_help("help_lapse"))] = None,
+    history: Annotated[Optional[tuple[str, str]], typer.Option("--history", help=_help("help_history"))] = None,
+    migration: Annotated[Optional[tuple[str, str]], typer.Option("--migration", help=_help("help_migration"))] = None,
+    rfm: Annotated[bool, typer.Option("--rfm", help=_help("help_rfm"))] = False,
+    format_: Annotated[str, typer.Option("--format", "-f", help=_help("help_format"))] = "table",
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help=_help("help_kpi_out"))] = None,
+    engine: Annotated[str, typer.Option("--engine", help=_help("help_engine"))] = "duckdb",
+    parquet: Annotated[Optional[Path], typer.Option("--parquet", help=_help("help_parquet"))] = None,
+) -> None:
+    """The CPM portfolio (SPEC §4): ten segments, history, migration, RFM."""
+    from teiki.cli import cpm as face
+    from teiki.cli.output import write_report
+
+    c = _ctx(ctx)
+    _check_output(c, format_, out, engine)
+    if sum(x is not None and x is not False for x in (history, migration, rfm or None)) > 1:
+        raise typer.BadParameter("choose one of --history, --migration, --rfm")
+    values = {"amount": amount, "tenure_short_days": tenure_short, "tenure_long_days": tenure_long,
+              "lapse_days": lapse}
+    try:
+        with _engine_shop(c, engine, parquet) as shop:
+            if rfm:
+                report = shop.rfm_report(as_of)
+            elif history is not None:
+                t = _thresholds(shop, thresholds, history[1], values)
+                report = shop.portfolio_history(history[0], history[1], t)
+            elif migration is not None:
+                t = _thresholds(shop, thresholds, migration[1], values)
+                report = shop.portfolio_migration(migration[0], migration[1], t)
+            else:
+                report = shop.portfolio(as_of, _thresholds(shop, thresholds, as_of, values))
+    except TeikiError as exc:
+        _fail(c, exc)
+    printer, sheets = {
+        "Portfolio": (face.print_portfolio, lambda r: face.portfolio_sheets(r)),
+        "History": (face.print_history, lambda r: {"history": r.records()}),
+        "Migration": (face.print_migration, lambda r: {"migration": r.records(), "moves": r.cells}),
+        "RFM": (face.print_rfm, lambda r: {"rfm": r.records()}),
+    }[type(report).__name__]
+    if format_ == "table":
+        printer(c.console, report, c.lang)
+        return
+    write_report(report.to_dict(), sheets(report), format_, out, c.lang, c.console)
+
+
+segment_app = typer.Typer(no_args_is_help=True, help=_help("help_segment"))
+app.add_typer(segment_app, name="segment")
+
+
+@segment_app.command("list", help=_help("help_segment_list"))
+def segment_list(
+    ctx: typer.Context,
+    segment: Annotated[str, typer.Argument(help=_help("help_segment_name"))],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help=_help("help_as_of"))] = None,
+    thresholds: Annotated[str, typer.Option("--thresholds", help=_help("help_thresholds"))] = "default",
+    since: Annotated[Optional[str], typer.Option("--since", help=_help("help_since"))] = None,
+    from_: Annotated[Optional[str], typer.Option("--from", help=_help("help_from_segment"))] = None,
+    format_: Annotated[str, typer.Option("--format", "-f", help=_help("help_format"))] = "",
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help=_help("help_list_out"))] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=_help("help_limit"))] = 20,
+) -> None:
+    """Customers of one segment (or migration cell), with their axes and contact columns."""
+    from teiki.cli import cpm as face
+    from teiki.cli.output import write_report
+
+    c = _ctx(ctx)
+    if not format_:
+        format_ = out.suffix.lstrip(".").lower() if out is not None and out.suffix else "table"
+    _check_output(c, format_, out)
+    if from_ is not None and since is None:
+        raise typer.BadParameter("--from needs --since")
+    try:
+        with _open_shop(c, create=False) as shop:
+            t = shop.thresholds(thresholds, as_of)
+            table = shop.segment_customers(None if segment == "all" else segment, as_of, t, since=since,
+                                           since_segment=from_, output="pyarrow")
+    except TeikiError as exc:
+        _fail(c, exc)
+    if format_ == "table":
+        face.print_list(c.console, table.slice(0, limit).to_pylist(), table.num_rows, c.lang)
+        return
+    records = table.to_pylist()
+    write_report(records, {"customers": records}, format_, out, c.lang, c.console)
 
 
 def _clear_demo_db(c: Context) -> None:

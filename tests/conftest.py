@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -153,3 +154,38 @@ def seeded_shop(tmp_path: Path, seeded_db: Path):
     shutil.copy(seeded_db, path)
     with teiki.open(path) as s:
         yield s
+
+
+# --------------------------------------------------------------------------- engine parity
+
+
+@pytest.fixture(scope="session")
+def engines(tmp_path_factory):
+    """The demo shop (1,200 customers) on DuckDB (stored facts) and on Spark (from a Parquet export)."""
+    from teiki.demo import generate
+    from teiki.store import spark
+
+    folder = tmp_path_factory.mktemp("parity")
+    files = generate(folder / "demo", customers=1200, seed=11)
+    shop = teiki.open(folder / "shop.duckdb")
+    shop.import_files(list(files.values()))
+    spark.export_parquet(shop.store, folder / "parquet")
+    backend, tables = spark.connect_parquet(folder / "parquet")
+    yield shop, teiki.Shop(None, backend=backend, tables=tables)
+    shop.close()
+
+
+def assert_same(a: object, b: object, path: str = "") -> None:
+    """Equal structures; floats equal to 1e-9 relative (the engines sum in different orders)."""
+    if isinstance(a, dict):
+        assert isinstance(b, dict) and a.keys() == b.keys(), path
+        for k in a:
+            assert_same(a[k], b[k], f"{path}.{k}")
+    elif isinstance(a, list):
+        assert isinstance(b, list) and len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_same(x, y, f"{path}[{i}]")
+    elif isinstance(a, float) or isinstance(b, float):
+        assert a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (path, a, b)
+    else:
+        assert a == b, (path, a, b)

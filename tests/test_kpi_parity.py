@@ -1,51 +1,23 @@
 """The same metric functions on DuckDB and on Spark give the same KPIs (issue 3, §5).
 
-The demo shop is built once, the DuckDB side reads its stored fact tables and
-the Spark side evaluates the fact expressions from the Parquet export, so the
-test also proves that the stored facts equal their definition.
+The demo shop is built once per session (``engines`` in conftest), the DuckDB
+side reads its stored fact tables and the Spark side evaluates the fact
+expressions from the Parquet export, so the test also proves that the stored
+facts equal their definition.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pytest
 
+from conftest import assert_same
+
 import teiki
-from teiki.demo import generate
-from teiki.store import spark
 from teiki.store.schema import TABLES
 
 AS_OF_PAST = dt.date(2025, 9, 30)
-
-
-@pytest.fixture(scope="module")
-def engines(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("parity")
-    files = generate(folder / "demo", customers=1200, seed=11)
-    shop = teiki.open(folder / "shop.duckdb")
-    shop.import_files(list(files.values()))
-    spark.export_parquet(shop.store, folder / "parquet")
-    backend, tables = spark.connect_parquet(folder / "parquet")
-    yield shop, teiki.Shop(None, backend=backend, tables=tables)
-    shop.close()
-
-
-def assert_same(a: object, b: object, path: str = "") -> None:
-    """Equal structures; floats equal to 1e-9 relative (the engines sum in different orders)."""
-    if isinstance(a, dict):
-        assert isinstance(b, dict) and a.keys() == b.keys(), path
-        for k in a:
-            assert_same(a[k], b[k], f"{path}.{k}")
-    elif isinstance(a, list):
-        assert isinstance(b, list) and len(a) == len(b), path
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            assert_same(x, y, f"{path}[{i}]")
-    elif isinstance(a, float) or isinstance(b, float):
-        assert a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (path, a, b)
-    else:
-        assert a == b, (path, a, b)
 
 
 @pytest.mark.parametrize("as_of", [None, AS_OF_PAST], ids=["latest", "as-of"])

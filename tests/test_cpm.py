@@ -204,10 +204,11 @@ def test_thresholds_from_a_toml_file(tmp_path):
     path.write_text("amount = 50000\nlapse_days = 180\n", encoding="utf-8")
     t = th.load(path)
     assert (t.amount, t.tenure_short_days, t.tenure_long_days, t.lapse_days) == (50000, 90, 210, 180)
-    path.write_text("[thresholds]\ntenure_long_days = 300\n", encoding="utf-8")
-    assert th.load(path).tenure_long_days == 300
+    path.write_text("[thresholds]\ntenure_long_days = 300.0\n", encoding="utf-8")
+    assert th.load(path).tenure_long_days == 300 and isinstance(th.load(path).tenure_long_days, int)
     for text, key in (("amount = \n", "bad_thresholds_file"), ("recency = 3\n", "unknown_threshold"),
                       ("lapse_days = -1\n", "bad_threshold"), ('amount = "lots"\n', "bad_threshold"),
+                      ("lapse_days = 10.5\n", "bad_threshold_days"),
                       ("tenure_short_days = 300\n", "thresholds_out_of_order")):
         path.write_text(text, encoding="utf-8")
         with pytest.raises(TeikiError) as info:

@@ -348,6 +348,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- CPM / RFM ---
     "bad_threshold": ("しきい値 {name} = {value} は使えません (0 以上の数値にしてください)。",
                       "the threshold {name} = {value} is not usable (it must be a number ≥ 0)."),
+    "bad_threshold_days": ("しきい値 {name} = {value} は使えません (日数は整数にしてください)。",
+                           "the threshold {name} = {value} is not usable (days must be a whole number)."),
     "thresholds_out_of_order": ("在籍期間のしきい値は T1 ≤ T2 にしてください (T1 = {t1}、T2 = {t2})。",
                                 "the tenure thresholds need T1 ≤ T2 (T1 = {t1}, T2 = {t2})."),
     "unknown_threshold": ("しきい値 {names} はありません。使えるもの: {choices}。",

@@ -16,6 +16,7 @@ then run on that engine.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from dataclasses import dataclass
 import datetime as dt
 from pathlib import Path
@@ -24,7 +25,6 @@ import ibis
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
-from teiki.io.importer import ImportResult, Progress, import_files
 from teiki.metrics import kpis as kpi_set
 from teiki.metrics.reasons import Dictionary, cancel_reasons
 from teiki.errors import TeikiError
@@ -33,12 +33,16 @@ from teiki.segments import portfolio as seg
 from teiki.segments.lists import customer_list
 from teiki.segments.movement import NEW
 from teiki.segments.thresholds import Thresholds
+from teiki.store import results
 from teiki.store.db import Store
 from teiki.store.derive import derived_subscriptions
 from teiki.store.facts import FACT_TABLES
 from teiki.store.migrations import IMPORTS
 from teiki.store.schema import TABLES
 
+
+if TYPE_CHECKING:  # the importer (readers, codecs) loads only when something is imported
+    from teiki.io.importer import ImportResult, Progress
 
 HISTORY_MONTHS = 24  # the default span of cpm_history
 
@@ -68,6 +72,7 @@ class Shop:
         self.store = store
         self.backend = backend if backend is not None else store.con  # type: ignore[union-attr]
         self._tables = tables
+        self._source: Source | None = None  # built once; an import starts it anew
 
     @property
     def path(self) -> Path:
@@ -80,6 +85,9 @@ class Shop:
 
         See :mod:`teiki.io.importer`.
         """
+        from teiki.io.importer import import_files
+
+        self._source = None
         return import_files(self.store, [Path(p) for p in paths], table=table, preset=preset,
                             mapping_file=Path(mapping) if mapping else None, progress=progress, dry_run=dry_run)
 
@@ -103,14 +111,17 @@ class Shop:
 
     def source(self) -> Source:
         """The tables every KPI reads; stored fact tables are used where they exist."""
+        if self._source is None:
+            self._source = self._build_source()
+        return self._source
+
+    def _build_source(self) -> Source:
         if self._tables is not None:
             return Source.from_tables(self._tables)
         names = set(self.backend.list_tables())
-        source = Source.from_tables({name: self.backend.table(name) for name in TABLES})
-        if self.store is not None and all(f in names for f in FACT_TABLES):
-            (source.order_facts, source.delivery_facts,
-             source.customer_facts, source.subscription_facts) = (self.backend.table(f) for f in FACT_TABLES)
-        return source
+        stored = self.store is not None and all(f in names for f in FACT_TABLES)
+        facts = {f: self.backend.table(f) for f in FACT_TABLES} if stored else None
+        return Source.from_tables({name: self.backend.table(name) for name in TABLES}, facts=facts)
 
     def view(self, as_of: dt.date | str | None = None, *, window_days: int = DEFAULT_WINDOW_DAYS) -> View:
         """The shop as seen on ``as_of`` (default: the last order date): the tables metric functions take."""
@@ -142,7 +153,7 @@ class Shop:
         else:
             cols = by_columns(by)
         expr = cancel_reasons(subs, cols, Dictionary.load(reasons))
-        return _convert(expr.order_by([*cols, ibis.desc("count")]).to_pyarrow(), output)
+        return _convert(results.arrow(expr.order_by([*cols, ibis.desc("count")])), output)
 
     # ------------------------------------------------------------------ CPM and RFM (SPEC §4)
 
@@ -150,14 +161,16 @@ class Shop:
                    as_of: dt.date | str | None = None) -> Thresholds:
         """CPM thresholds: ``default``, ``auto`` (from the orders up to ``as_of``) or a TOML file."""
         view = self.view(as_of)
-        return seg.resolve(spec, view.orders)
+        return seg.resolve(spec, view.source.order_facts, view.as_of)
 
     def portfolio(self, as_of: dt.date | str | None = None,
                   thresholds: str | Path | Thresholds | None = "default") -> seg.Portfolio:
         """The ten CPM segments as of ``as_of``; ``thresholds``: ``default``, ``auto``, a TOML file or a
         :class:`~teiki.segments.Thresholds`. ``.to_dict()`` is ``teiki cpm --format json``."""
         view = self.view(as_of)
-        return seg.portfolio(view.orders, view.as_of, seg.resolve(thresholds, view.orders))
+        facts = view.source.order_facts
+        t = seg.resolve(thresholds, facts, view.as_of)
+        return seg.portfolio(facts, view.as_of, t, _summary_at(view, view.as_of))
 
     def cpm(self, as_of: dt.date | str | None = None, thresholds: str | Path | Thresholds | None = "default",
             *, output: str = "pandas"):
@@ -176,7 +189,7 @@ class Shop:
         if begin is None:
             back = view.as_of.year * 12 + view.as_of.month - 1 - (HISTORY_MONTHS - 1)
             begin = max(dt.date(back // 12, back % 12 + 1, 1), first.replace(day=1))
-        t = seg.resolve(thresholds, view.orders)
+        t = seg.resolve(thresholds, view.source.order_facts, view.as_of)
         return seg.history(view.source.order_facts, begin, view.as_of, t)
 
     def cpm_history(self, start: dt.date | str | None = None, end: dt.date | str | None = None,
@@ -191,8 +204,8 @@ class Shop:
         if view.as_of is None:
             raise TeikiError("no_orders")
         begin = parse_date(start) if isinstance(start, str) else start
-        t = seg.resolve(thresholds, view.orders)
-        return seg.migration(view.source.order_facts, begin, view.as_of, t)
+        t = seg.resolve(thresholds, view.source.order_facts, view.as_of)
+        return seg.migration(view.source.order_facts, begin, view.as_of, t, _summary_at(view, view.as_of))
 
     def cpm_migration(self, start: dt.date | str, end: dt.date | str | None = None,
                       thresholds: str | Path | Thresholds | None = "default", *, output: str = "pandas"):
@@ -203,7 +216,7 @@ class Shop:
     def rfm_report(self, as_of: dt.date | str | None = None) -> seg.RFM:
         """RFM groups (quintile scores, the usual R × F map) as of ``as_of``."""
         view = self.view(as_of)
-        return seg.rfm_report(view.orders, view.as_of)
+        return seg.rfm_report(view.source.order_facts, view.as_of, _summary_at(view, view.as_of))
 
     def rfm(self, as_of: dt.date | str | None = None, *, output: str = "pandas"):
         """One row per RFM group: customers, revenue_365d, shares, mean cumulative amount."""
@@ -218,7 +231,7 @@ class Shop:
         view = self.view(as_of)
         if view.as_of is None:
             raise TeikiError("no_orders")
-        t = seg.resolve(thresholds, view.orders)
+        t = seg.resolve(thresholds, view.source.order_facts, view.as_of)
         key = seg.segment_key(segment) if segment is not None else None
         before = parse_date(since) if isinstance(since, str) else since
         before_key = None
@@ -226,15 +239,15 @@ class Shop:
             before_key = NEW if since_segment == NEW else seg.segment_key(since_segment)
         people = view.source.customers if contact else None
         expr = customer_list(view.source.order_facts, view.as_of, t, key, since=before, since_segment=before_key,
-                             people=people)
-        return _convert(expr.to_pyarrow(), output)
+                             people=people, summary=_summary_at(view, view.as_of))
+        return _convert(results.arrow(expr), output)
 
     def status(self) -> Status:
         """Rows per table, customers, order date range and the last import."""
         tables = []
         for name in TABLES:
             derived = name == "subscriptions" and self.subscriptions_derived
-            rows = int(self.table(name).count().to_pyarrow().as_py())
+            rows = int(results.scalar(self.table(name).count()))
             tables.append(TableStatus(name, rows, derived and rows > 0))
         orders = self.store.table("orders")
         summary = orders.aggregate(
@@ -252,6 +265,14 @@ class Shop:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _summary_at(view: View, day: dt.date | None):
+    """The stored per-customer summary when its revenue_365d ends at ``day`` (the last purchase date)."""
+    stored = view.source.customer_facts
+    if stored is None or day is None or "revenue_365d" not in stored.columns:
+        return None
+    return stored if day == view.source.date_range()[1] else None
 
 
 def _records(records: list[dict], output: str):

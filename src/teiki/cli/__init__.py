@@ -20,10 +20,24 @@ def run() -> None:
 
     Help texts are rendered before any option is parsed, so ``--lang`` is read
     from the command line first and the commands are imported after it.
+
+    When a command has finished (every file and database closed by its own
+    ``with`` blocks), the process exits at once instead of tearing down the
+    interpreter: freeing ibis' and Arrow's objects one by one takes ~0.3 s,
+    which a quick command like ``teiki cpm`` would otherwise spend after its
+    answer is out.
     """
     lang = _lang_from_argv(sys.argv[1:])
     if lang:
         os.environ["TEIKI_LANG"] = lang
     from teiki.cli.main import app
 
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        if isinstance(done.code, str):
+            print(done.code, file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
-from teiki.metrics.ratio import rate
+from teiki.metrics.ratio import no_dust, rate
 
 
 def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -128,11 +128,6 @@ def flows(s: ir.Table, by: Sequence[str] = ()) -> ir.Table:
     )
 
 
-def _no_dust(x: ir.FloatingValue) -> ir.FloatingValue:
-    """0 where a running difference of sums leaves float dust (|x| < 1e-6 yen) instead of 0."""
-    return ibis.cases((x.abs() < 1e-6, 0.0), else_=x)
-
-
 def churn_table(s: ir.Table, months: ir.Table, by: Sequence[str] = ()) -> ir.Table:
     """Per month (and group): subscribed_at_start, customers_lost, customer_churn, revenue_at_start,
     revenue_lost, revenue_churn. ``months`` is :func:`months_table`."""
@@ -149,7 +144,7 @@ def churn_table(s: ir.Table, months: ir.Table, by: Sequence[str] = ()) -> ir.Tab
     j = j.mutate(
         subscribed_at_start=j.starts.sum().over(upto) - j.ends.sum().over(upto),
         customers_lost=ibis.coalesce(j.ends.lead().over(following), 0),
-        revenue_at_start=_no_dust(j.rr_starts.sum().over(upto) - j.rr_ends.sum().over(upto)),
+        revenue_at_start=no_dust(j.rr_starts.sum().over(upto) - j.rr_ends.sum().over(upto)),
         revenue_lost=ibis.coalesce(j.rr_ends.lead().over(following), 0.0),
     )
     j = j.filter(j.shown)

@@ -18,6 +18,7 @@ import pyarrow as pa
 from teiki.metrics import churn, crosssell, ltv, offers, purchases, retention
 from teiki.metrics.reasons import Dictionary, cancel_reasons
 from teiki.metrics.view import View
+from teiki.store import results
 
 SCHEMA_VERSION = 1
 RETENTION_COLUMNS = (2, 3, 6, 12)
@@ -75,12 +76,11 @@ def contact_reductions(k: ir.Table) -> dict[str, ir.Value]:
 
 
 def _one(expr: ir.Table) -> dict:
-    rows = expr.to_pyarrow().to_pylist()
-    return rows[0] if rows else {}
+    return results.one(expr)
 
 
 def _rows(expr: ir.Table) -> list[dict]:
-    return expr.to_pyarrow().to_pylist()
+    return results.rows(expr)
 
 
 def _int(value: object) -> int:
@@ -199,7 +199,7 @@ def _churn(view: View, s: dict) -> list[dict]:
     months = churn.months_table(first.date() if isinstance(first, dt.datetime) else first, view.as_of)
     got = {r["month"]: r for r in _rows(churn.churn_table(view.subscriptions, months))}
     out = []
-    for m in months.filter(months.shown).to_pyarrow().to_pylist():
+    for m in results.rows(months.filter(months.shown)):
         r = got.get(m["month"], {})
         out.append({
             "month": m["month"], "partial": m["partial"],

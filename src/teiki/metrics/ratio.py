@@ -1,4 +1,4 @@
-"""A rate that is undefined (null), not an error, when its denominator is zero."""
+"""Ratios and differences of sums: a rate that is null (not an error) on a zero denominator, and no float dust."""
 
 from __future__ import annotations
 
@@ -15,3 +15,8 @@ def rate(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.Floatin
     den = denominator.cast("float64")
     num = ibis.coalesce(numerator.cast("float64"), 0.0)
     return ibis.cases((den > 0, num / den), else_=ibis.null("float64"))
+
+
+def no_dust(x: ir.FloatingValue) -> ir.FloatingValue:
+    """0 where a difference of running sums leaves float dust (|x| < 1e-6 yen) instead of 0."""
+    return ibis.cases((x.abs() < 1e-6, 0.0), else_=x)

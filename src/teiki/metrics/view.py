@@ -20,12 +20,13 @@ with a cancellation after D treated as none. Its tables:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
 
 from teiki.errors import TeikiError
+from teiki.store import results
 from teiki.store.derive import derived_subscriptions
 from teiki.store.facts import (
     DIMENSIONS,
@@ -58,26 +59,32 @@ class Source:
     # summaries over ALL purchases (stored at import): valid when D is on or after the last purchase
     customer_facts: ir.Table | None = None
     subscription_facts: ir.Table | None = None
+    _range: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
-    def from_tables(cls, tables: dict[str, ir.Table], *, subscriptions_imported: bool | None = None) -> Source:
-        """A source whose fact tables are evaluated from ``tables`` on the fly (any engine)."""
+    def from_tables(cls, tables: dict[str, ir.Table], *, subscriptions_imported: bool | None = None,
+                    facts: dict[str, ir.Table] | None = None) -> Source:
+        """A source over ``tables``; fact tables from ``facts`` (stored: order_facts, delivery_facts,
+        customer_facts, subscription_facts) or else evaluated from ``tables`` on the fly (any engine)."""
         subs = tables["subscriptions"]
         if subscriptions_imported is None:
-            subscriptions_imported = int(subs.count().to_pyarrow().as_py()) > 0
+            subscriptions_imported = int(results.scalar(subs.count())) > 0
+        if facts is None:
+            facts = {"order_facts": order_facts(tables["orders"], tables["products"], tables["customers"]),
+                     "delivery_facts": delivery_facts(tables["orders"])}
         return cls(
             orders=tables["orders"], subscriptions=subs if subscriptions_imported else None,
             subscription_events=tables["subscription_events"], products=tables["products"],
-            customers=tables["customers"], contacts=tables["contacts"],
-            order_facts=order_facts(tables["orders"], tables["products"], tables["customers"]),
-            delivery_facts=delivery_facts(tables["orders"]),
+            customers=tables["customers"], contacts=tables["contacts"], **facts,
         )
 
     def date_range(self) -> tuple[dt.date | None, dt.date | None]:
-        """The first and last purchase dates (None, None when there is none)."""
-        f = self.order_facts
-        row = f.aggregate(first=f.order_date.min(), last=f.order_date.max()).to_pyarrow().to_pylist()[0]
-        return row["first"], row["last"]
+        """The first and last purchase dates (None, None when there is none); read once."""
+        if self._range is None:
+            f = self.order_facts
+            row = results.one(f.aggregate(first=f.order_date.min(), last=f.order_date.max()))
+            self._range = (row["first"], row["last"])
+        return self._range
 
 
 def by_columns(by: str | None) -> list[str]:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
-from teiki.metrics.ratio import rate
+from teiki.metrics.ratio import no_dust, rate
 from teiki.segments.thresholds import Thresholds
 
 REVENUE_DAYS = 365  # the revenue column of the report: purchases in the 365 days up to D
@@ -67,25 +67,44 @@ CORE = ("loyal", "steady")  # the health check: active 優良 + コツコツ sha
 HEALTHY_SHARE = 0.5
 
 
-def customer_axes(orders: ir.Table, as_of: dt.date) -> ir.Table:
-    """One row per customer with a purchase by D: purchases, cumulative_amount, first_date, last_date,
-    tenure_days, lapse_days and revenue_365d (purchases with D − order_date < 365).
+def latest_purchase(facts: ir.Table, day: dt.date) -> ir.Table:
+    """Each customer's last purchase by the end of ``day`` (order facts carry purchase_no,
+    cumulative_amount and next_ordered_at, so no aggregation is needed): one row per customer with one."""
+    cutoff = ibis.literal(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), "timestamp")
+    return facts.filter((facts.ordered_at < cutoff)
+                        & (facts.next_ordered_at.isnull() | (facts.next_ordered_at >= cutoff)))
 
-    ``orders`` are order facts already cut at D (one row per purchase).
+
+def customer_axes(facts: ir.Table, as_of: dt.date, summary: ir.Table | None = None) -> ir.Table:
+    """One row per customer with a purchase by D: customer_key, purchases, cumulative_amount, first_date, last_date,
+    tenure_days, lapse_days and revenue_365d (Σ amount of purchases with D − order_date < 365, i.e. the
+    cumulative amount at D less the one at D − 365 days).
+
+    ``facts`` are the order facts of all purchases (those after D are left out here). ``summary``, when
+    given, is the stored per-customer summary (``customer_facts``) whose revenue_365d ends at D: it
+    holds the same axes, one row per customer, read without a join.
     """
     day = ibis.literal(as_of, "date")
-    recent = day.delta(orders.order_date, unit="day") < REVENUE_DAYS
-    per = orders.group_by("customer_id").aggregate(
-        purchases=orders.count(),
-        cumulative_amount=orders.amount.sum(),
-        first_date=orders.order_date.min(),
-        last_date=orders.order_date.max(),
-        revenue_365d=orders.amount.sum(where=recent),
-    )
-    return per.mutate(
-        tenure_days=per.last_date.delta(per.first_date, unit="day"),
-        lapse_days=day.delta(per.last_date, unit="day"),
-        revenue_365d=ibis.coalesce(per.revenue_365d, 0.0),
+    if summary is not None:
+        return summary.select(
+            "customer_id", "customer_key", "purchases", cumulative_amount=summary.revenue, first_date=summary.first_date,
+            last_date=summary.last_date, tenure_days=summary.last_date.delta(summary.first_date, unit="day"),
+            lapse_days=day.delta(summary.last_date, unit="day"), revenue_365d=summary.revenue_365d,
+        )
+    now = latest_purchase(facts, as_of)
+    then = latest_purchase(facts, as_of - dt.timedelta(days=REVENUE_DAYS))
+    then = then.select("customer_key", before=then.cumulative_amount)
+    j = now.left_join(then, now.customer_key == then.customer_key)
+    return j.select(
+        customer_id=now.customer_id,
+        customer_key=now.customer_key,
+        purchases=now.purchase_no,
+        cumulative_amount=now.cumulative_amount,
+        first_date=now.first_date,
+        last_date=now.order_date,
+        tenure_days=now.order_date.delta(now.first_date, unit="day"),
+        lapse_days=day.delta(now.order_date, unit="day"),
+        revenue_365d=no_dust(now.cumulative_amount - ibis.coalesce(j.before, 0.0)),
     )
 
 
@@ -106,9 +125,9 @@ def segment(axes: ir.Table, t: Thresholds) -> ir.StringValue:
     return ibis.cases((axes.lapse_days >= t.lapse_days, base + LAPSED), else_=base)
 
 
-def classified(orders: ir.Table, as_of: dt.date, t: Thresholds) -> ir.Table:
+def classified(facts: ir.Table, as_of: dt.date, t: Thresholds, summary: ir.Table | None = None) -> ir.Table:
     """:func:`customer_axes` with the ``segment`` column."""
-    axes = customer_axes(orders, as_of)
+    axes = customer_axes(facts, as_of, summary)
     return axes.mutate(segment=segment(axes, t))
 
 

@@ -23,18 +23,19 @@ AXES = ("purchases", "cumulative_amount", "first_date", "last_date", "tenure_day
 
 def customer_list(orders: ir.Table, as_of: dt.date, t: Thresholds, segment: str | None = None, *,
                   since: dt.date | None = None, since_segment: str | None = None,
-                  people: ir.Table | None = None) -> ir.Table:
+                  people: ir.Table | None = None, summary: ir.Table | None = None) -> ir.Table:
     """Customers in ``segment`` at ``as_of`` (all segments when None); with ``since``, only those whose
     segment at that earlier date was ``since_segment`` (``new``: not yet present). ``orders`` are all
-    order facts; ``people`` the customers table, whose contact columns are added when given."""
-    now = classified(orders.filter(orders.order_date <= as_of), as_of, t)
+    order facts; ``people`` the customers table, whose contact columns are added when given; ``summary``
+    the stored per-customer summary when it is valid at ``as_of``."""
+    now = classified(orders, as_of, t, summary)
     if segment is not None:
         now = now.filter(now.segment == segment)
     columns = ["customer_id", "segment"]
     if since is not None:
-        before = classified(orders.filter(orders.order_date <= since), since, t)
-        before = before.select("customer_id", segment_before="segment")
-        j = now.left_join(before, now.customer_id == before.customer_id)
+        before = classified(orders, since, t)
+        before = before.select("customer_key", segment_before="segment")
+        j = now.left_join(before, now.customer_key == before.customer_key)
         now = j.select(*now.columns, segment_before=ibis.coalesce(j.segment_before, NEW))
         if since_segment is not None:
             now = now.filter(now.segment_before == since_segment)

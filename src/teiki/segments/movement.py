@@ -66,27 +66,26 @@ def _snapshot_key(d: ir.DateValue, dates: list[dt.date]) -> ir.IntegerValue:
 
 def history(orders: ir.Table, dates: list[dt.date], t: Thresholds) -> ir.Table:
     """segment, snapshot (index into ``dates``) and customers: the head-count of every segment at every
-    snapshot. ``orders`` are all order facts (one row per purchase, purchase_no)."""
-    w = ibis.window(group_by="customer_id", order_by="purchase_no")
-    upto = ibis.window(group_by="customer_id", order_by="purchase_no", rows=(None, 0))
-    p = orders.mutate(
-        cumulative_amount=orders.amount.sum().over(upto),
-        next_date=orders.order_date.lead().over(w),
-    )
+    snapshot. ``orders`` are all order facts (one row per purchase with purchase_no, cumulative_amount and
+    next_ordered_at: a scan, no window)."""
+    p = orders
+    next_date = p.next_ordered_at.date()
     base = base_segment(p.purchase_no, p.cumulative_amount, p.order_date.delta(p.first_date, unit="day"), t)
     lapse_at = p.order_date + ibis.interval(days=int(t.lapse_days))
     p = p.select(
         base=base,
         start=_snapshot_key(p.order_date, dates),
         lapse=_snapshot_key(lapse_at, dates),
-        stop=_snapshot_key(p.next_date, dates),
+        stop=_snapshot_key(next_date, dates),
     )
+    # one scan: purchases with the same segment and keys are counted together (a few thousand rows)
+    p = p.group_by(["base", "start", "lapse", "stop"]).aggregate(n=p.count())
     active_end = ibis.least(p.lapse, p.stop)
     edges = ibis.union(
-        p.select(segment=p.base, snapshot=p.start, delta=ibis.literal(1, "int64")),
-        p.select(segment=p.base, snapshot=active_end, delta=ibis.literal(-1, "int64")),
-        p.select(segment=p.base + LAPSED, snapshot=p.lapse, delta=ibis.literal(1, "int64")),
-        p.select(segment=p.base + LAPSED, snapshot=ibis.greatest(p.lapse, p.stop), delta=ibis.literal(-1, "int64")),
+        p.select(segment=p.base, snapshot=p.start, delta=p.n),
+        p.select(segment=p.base, snapshot=active_end, delta=-p.n),
+        p.select(segment=p.base + LAPSED, snapshot=p.lapse, delta=p.n),
+        p.select(segment=p.base + LAPSED, snapshot=ibis.greatest(p.lapse, p.stop), delta=-p.n),
     )
     edges = edges.filter(edges.snapshot < len(dates))
     flows = edges.group_by(["segment", "snapshot"]).aggregate(delta=edges.delta.sum())
@@ -98,12 +97,13 @@ def history(orders: ir.Table, dates: list[dt.date], t: Thresholds) -> ir.Table:
     return j.mutate(customers=j.delta.sum().over(running)).select("segment", "snapshot", "customers")
 
 
-def migration(orders: ir.Table, d1: dt.date, d2: dt.date, t: Thresholds) -> ir.Table:
+def migration(orders: ir.Table, d1: dt.date, d2: dt.date, t: Thresholds, summary: ir.Table | None = None) -> ir.Table:
     """One row per (from, to) cell with customers: ``from`` is the segment at ``d1`` (``new`` when not yet
-    present), ``to`` the segment at ``d2``; ``orders`` are all order facts."""
-    at1 = classified(orders.filter(orders.order_date <= d1), d1, t).select("customer_id", before="segment")
-    at2 = classified(orders.filter(orders.order_date <= d2), d2, t).select("customer_id", after="segment")
-    j = at2.left_join(at1, at2.customer_id == at1.customer_id)
+    present), ``to`` the segment at ``d2``; ``orders`` are all order facts, ``summary`` the stored
+    per-customer summary when it is valid at ``d2``."""
+    at1 = classified(orders, d1, t).select("customer_key", before="segment")
+    at2 = classified(orders, d2, t, summary).select("customer_key", after="segment")
+    j = at2.left_join(at1, at2.customer_key == at1.customer_key)
     cells = j.select(src=ibis.coalesce(j.before, NEW), dst=j.after)
     return cells.group_by(["src", "dst"]).aggregate(customers=cells.count())
 

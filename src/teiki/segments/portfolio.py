@@ -18,18 +18,19 @@ from teiki.errors import TeikiError
 from teiki.segments import movement, rfm, thresholds
 from teiki.segments.cpm import BY_KEY, CORE, HEALTHY_SHARE, KEYS, SEGMENTS, classified, customer_axes, segment_totals
 from teiki.segments.thresholds import Thresholds
+from teiki.store import results
 
 SCHEMA_VERSION = 1
 
 
-def resolve(spec: str | Path | Thresholds | None, orders: ir.Table) -> Thresholds:
-    """``default`` (or None), ``auto`` (from ``orders``, the order facts up to D), a TOML file, or given."""
+def resolve(spec: str | Path | Thresholds | None, facts: ir.Table, as_of: dt.date | None) -> Thresholds:
+    """``default`` (or None), ``auto`` (from the order facts up to ``as_of``), a TOML file, or given."""
     if isinstance(spec, Thresholds):
         return spec
     if spec is None or spec == "default":
         return thresholds.DEFAULT
     if spec == "auto":
-        return thresholds.auto(orders)
+        return thresholds.auto(facts, as_of)
     path = Path(spec)
     if not path.is_file():
         raise TeikiError("bad_thresholds_choice", value=str(spec))
@@ -45,7 +46,7 @@ def segment_key(name: str) -> str:
 
 
 def _rows(expr: ir.Table) -> list[dict]:
-    return expr.to_pyarrow().to_pylist()
+    return results.rows(expr)
 
 
 @dataclass
@@ -68,11 +69,12 @@ class Portfolio:
         return [dict(s) for s in self.segments]
 
 
-def portfolio(orders: ir.Table, as_of: dt.date | None, t: Thresholds) -> Portfolio:
-    """The ten segments of the customers in ``orders`` (order facts up to ``as_of``)."""
+def portfolio(orders: ir.Table, as_of: dt.date | None, t: Thresholds, summary: ir.Table | None = None) -> Portfolio:
+    """The ten segments of the customers with a purchase by ``as_of`` (``orders``: all order facts;
+    ``summary``: see :func:`~teiki.segments.cpm.customer_axes`)."""
     got = {}
     if as_of is not None:
-        got = {r["segment"]: r for r in _rows(segment_totals(classified(orders, as_of, t)))}
+        got = {r["segment"]: r for r in _rows(segment_totals(classified(orders, as_of, t, summary)))}
     customers = sum(r["customers"] for r in got.values())
     revenue = float(sum(r["revenue_365d"] or 0.0 for r in got.values()))
     segments = []
@@ -148,14 +150,15 @@ class Migration:
         return [{"from": src, **row} for src, row in self.matrix.items()]
 
 
-def migration(orders: ir.Table, d1: dt.date, d2: dt.date, t: Thresholds) -> Migration:
+def migration(orders: ir.Table, d1: dt.date, d2: dt.date, t: Thresholds,
+              summary: ir.Table | None = None) -> Migration:
     """The migration matrix between ``d1`` and ``d2`` (``orders``: all order facts)."""
     if d2 < d1:
         raise TeikiError("range_reversed", start=d1.isoformat(), end=d2.isoformat())
     matrix = {src: dict.fromkeys(KEYS, 0) for src in (*KEYS, movement.NEW)}
     moves = dict.fromkeys(movement.MOVES, 0)
     cells = []
-    for r in sorted(_rows(movement.migration(orders, d1, d2, t)), key=lambda r: (_order(r["src"]), _order(r["dst"]))):
+    for r in sorted(_rows(movement.migration(orders, d1, d2, t, summary)), key=lambda r: (_order(r["src"]), _order(r["dst"]))):
         n = int(r["customers"])
         matrix[r["src"]][r["dst"]] = n
         name = movement.move(r["src"], r["dst"])
@@ -184,11 +187,12 @@ class RFM:
         return [dict(g) for g in self.groups]
 
 
-def rfm_report(orders: ir.Table, as_of: dt.date | None) -> RFM:
-    """Customers, revenue in the last 365 days and mean cumulative amount per RFM group."""
+def rfm_report(orders: ir.Table, as_of: dt.date | None, summary: ir.Table | None = None) -> RFM:
+    """Customers, revenue in the last 365 days and mean cumulative amount per RFM group (``orders``: all
+    order facts)."""
     got = {}
     if as_of is not None:
-        got = {r["rfm_group"]: r for r in _rows(rfm.group_totals(rfm.scores(customer_axes(orders, as_of))))}
+        got = {r["rfm_group"]: r for r in _rows(rfm.group_totals(rfm.scores(customer_axes(orders, as_of, summary))))}
     customers = sum(int(r["customers"]) for r in got.values())
     revenue = float(sum(r["revenue_365d"] or 0.0 for r in got.values()))
     groups = []

@@ -22,6 +22,7 @@ purchase at all, A does. ``rules`` records, per threshold, how it was chosen:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import tomllib
 from dataclasses import asdict, dataclass, field, replace
@@ -32,6 +33,7 @@ import ibis.expr.types as ir
 
 from teiki.errors import TeikiError
 from teiki.messages import say
+from teiki.store import results
 
 FIELDS = ("amount", "tenure_short_days", "tenure_long_days", "lapse_days")
 LAPSE_QUANTILE = 0.9
@@ -55,6 +57,10 @@ class Thresholds:
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0 or math.isnan(value):
                 raise TeikiError("bad_threshold", name=name, value=value)
+            if name != "amount":  # days are whole days (10.0 is 10; 10.5 is refused)
+                if value != int(value):
+                    raise TeikiError("bad_threshold_days", name=name, value=value)
+                object.__setattr__(self, name, int(value))
         if self.tenure_short_days > self.tenure_long_days:
             raise TeikiError("thresholds_out_of_order", t1=self.tenure_short_days, t2=self.tenure_long_days)
 
@@ -113,21 +119,25 @@ def _quantile(values: list[int], counts: list[int], q: float) -> int:
     raise ValueError("empty distribution")
 
 
-def gap_distribution(orders: ir.Table) -> ir.Table:
-    """Days between a customer's consecutive purchases (``gap``) and how often each occurs (``n``).
+def gap_distribution(facts: ir.Table, as_of: dt.date) -> ir.Table:
+    """Days between a customer's consecutive purchases by D (``gap``) and how often each occurs (``n``).
 
-    ``orders`` are order facts up to D (one row per purchase, ``purchase_no`` 1, 2, …).
+    ``facts`` are all order facts; a purchase's gap is to its next purchase (next_ordered_at) when that
+    falls by D.
     """
-    w = ibis.window(group_by="customer_id", order_by="purchase_no")
-    gaps = orders.mutate(gap=orders.order_date.delta(orders.order_date.lag().over(w), unit="day"))
-    gaps = gaps.filter(gaps.gap.notnull())
-    return gaps.group_by("gap").aggregate(n=gaps.count())
+    cutoff = ibis.literal(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()), "timestamp")
+    pairs = facts.filter(facts.next_ordered_at < cutoff)
+    pairs = pairs.mutate(gap=pairs.next_ordered_at.date().delta(pairs.order_date, unit="day"))
+    return pairs.group_by("gap").aggregate(n=pairs.count())
 
 
-def auto(orders: ir.Table) -> Thresholds:
-    """The automatic thresholds of this module's docstring, from order facts up to D."""
-    totals = orders.aggregate(revenue=orders.amount.sum(), purchases=orders.count()).to_pyarrow().to_pylist()[0]
-    dist = gap_distribution(orders).to_pyarrow().to_pydict()
+def auto(facts: ir.Table, as_of: dt.date | None) -> Thresholds:
+    """The automatic thresholds of this module's docstring, from the order facts up to ``as_of``."""
+    day = as_of or dt.date(1970, 1, 1)
+    cutoff = ibis.literal(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), "timestamp")
+    seen = facts.filter(facts.ordered_at < cutoff)
+    totals = results.one(seen.aggregate(revenue=seen.amount.sum(), purchases=seen.count()))
+    dist = results.arrow(gap_distribution(facts, day)).to_pydict()
     rules: dict[str, dict] = {}
     values: dict[str, float | int] = {}
     if totals["purchases"]:

@@ -18,7 +18,7 @@ import ibis.expr.types as ir
 from ibis.backends.duckdb import Backend
 
 from teiki.errors import StoreError
-from teiki.store import migrations
+from teiki.store import migrations, results
 
 DEFAULT_DB = "teiki.duckdb"
 DB_ENV = "TEIKI_DB"
@@ -127,7 +127,7 @@ class Store:
         return self.con.table(name)
 
     def count(self, name: str) -> int:
-        return int(self.con.table(name).count().to_pyarrow().as_py())
+        return int(results.scalar(self.con.table(name).count()))
 
     def close(self) -> None:
         self.con.disconnect()

@@ -2,15 +2,19 @@
 
 Two line summaries, each valid for *every* as-of date (a row depends only on
 lines at or before its own order, so filtering ``ordered_at < D + 1 day``
-gives the summary as of D):
+gives the summary as of D — except order_facts' next_ordered_at, which looks
+ahead and means "none by D" when it is D + 1 day or later):
 
 ``order_facts`` — one row per purchase (distinct order_id of completed lines):
-    customer_id, ordered_at (earliest line), order_date, amount (Σ line
+    customer_id, customer_key (0, 1, … in customer_id order: a cheap join key
+    within one version of the facts, never stored elsewhere), ordered_at (earliest line), order_date, amount (Σ line
     amounts), gross_profit (Σ amount × gross_margin over lines whose product
     has a margin; null when none has), margin_amount (Σ amount of those
     lines), has_trial / only_trial / has_main (product categories),
     has_subscription (a line carries a subscription_id), purchase_no (1, 2, …
-    per customer by (ordered_at, order_id)), first_date (F(c)),
+    per customer by (ordered_at, order_id)), cumulative_amount (Σ amount of
+    purchases 1 … purchase_no), next_ordered_at (the time of the customer's
+    next purchase; null for the last), first_date (F(c)),
     days_since_first, and the customer's first-purchase dimensions cohort
     (YYYY-MM), first_channel, first_product, first_kind, plus cross_sell (this
     purchase buys a product not in purchase 1; trial and main products do not
@@ -24,7 +28,8 @@ Two roll-ups of those over *all* purchases, valid when D is on or after the
 last purchase (the default as-of date):
 
 ``customer_facts`` — :func:`customer_summary` of order_facts (one row per
-    customer; LTV window sums for W = 365 days).
+    customer; LTV window sums for W = 365 days; revenue_365d up to the last
+    purchase date, which is CPM's default D).
 
 ``subscription_facts`` — :func:`subscription_rows` of the imported
     subscriptions, :func:`delivery_summary` of delivery_facts and
@@ -38,12 +43,14 @@ transaction; on other engines the same expressions are evaluated on the fly
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import ibis
 import ibis.expr.types as ir
 from ibis.backends.duckdb import Backend
 
+from teiki.store import results
 from teiki.store.db import scratch_table
 
 ORDER_FACTS = "order_facts"
@@ -53,6 +60,7 @@ SUBSCRIPTION_FACTS = "subscription_facts"
 FACT_TABLES = (ORDER_FACTS, DELIVERY_FACTS, CUSTOMER_FACTS, SUBSCRIPTION_FACTS)
 DIMENSIONS = ("cohort", "first_channel", "first_product", "first_kind")
 STORED_WINDOW_DAYS = 365  # customer_facts holds the LTV window sums for this W (the default)
+RECENT_DAYS = 365  # customer_facts' revenue_365d: purchases in the 365 days up to the last purchase date
 LINE_SOURCES = frozenset({"orders", "products", "customers"})  # what order_facts, delivery_facts read
 FACT_SOURCES = LINE_SOURCES | {"subscriptions"}  # an import of these refreshes (some of) the facts
 
@@ -101,8 +109,11 @@ def order_facts(orders: ir.Table, products: ir.Table, customers: ir.Table, stage
         has_subscription=lines.subscription_id.notnull().any(),
         channel=lines.channel.max(),
     )
+    in_order = {"group_by": "customer_id", "order_by": ["ordered_at", "order_id"]}
     numbered = stage("teiki_numbered", per.mutate(
-        purchase_no=ibis.row_number().over(group_by="customer_id", order_by=["ordered_at", "order_id"]) + 1
+        purchase_no=ibis.row_number().over(**in_order) + 1,
+        cumulative_amount=per.amount.sum().over(ibis.window(**in_order, rows=(None, 0))),
+        next_ordered_at=per.ordered_at.lead().over(ibis.window(**in_order)),
     ))
     firsts = stage("teiki_firsts", _firsts(lines, numbered, customers))
     facts = numbered.join(firsts, "customer_id")
@@ -113,8 +124,10 @@ def order_facts(orders: ir.Table, products: ir.Table, customers: ir.Table, stage
         days_since_first=facts.ordered_at.date().delta(first_date, unit="day"),
     )
     return facts.left_join(_cross_sell_orders(lines, firsts), "order_id").select(
-        "order_id", "customer_id", "ordered_at", "order_date", "amount", "gross_profit", "margin_amount",
-        "has_trial", "only_trial", "has_main", "has_subscription", "purchase_no", "first_date",
+        "order_id", "customer_id", "customer_key", "ordered_at", "order_date", "amount", "gross_profit",
+        "margin_amount",
+        "has_trial", "only_trial", "has_main", "has_subscription", "purchase_no", "cumulative_amount",
+        "next_ordered_at", "first_date",
         "days_since_first", "cohort", "first_channel", "first_product", "first_kind",
         cross_sell=ibis.coalesce(ibis._.cross_sell, False),
     )
@@ -134,6 +147,7 @@ def _firsts(lines: ir.Table, numbered: ir.Table, customers: ir.Table) -> ir.Tabl
     joined = first.left_join(people, first.customer_id == people.customer_id)
     return joined.select(
         customer_id=first.customer_id,
+        customer_key=ibis.row_number().over(order_by=first.customer_id),
         first_at=first.ordered_at,
         first_order_id=first.order_id,
         first_was_trial=first.has_trial,
@@ -169,14 +183,23 @@ def delivery_facts(orders: ir.Table) -> ir.Table:
     )
 
 
-def customer_summary(orders: ir.Table, window_days: int = STORED_WINDOW_DAYS) -> ir.Table:
-    """One row per customer from (as-of filtered) order facts: dimensions, purchases, revenue, the dates
-    that F2 and cross-sell need, and the LTV window sums for W = ``window_days``."""
+def customer_summary(orders: ir.Table, window_days: int = STORED_WINDOW_DAYS,
+                     recent_until: dt.date | None = None) -> ir.Table:
+    """One row per customer from (as-of filtered) order facts: customer_key, dimensions, purchases,
+    revenue, first and last purchase dates, the dates that F2 and cross-sell need, and the LTV window sums
+    for W = ``window_days``; with ``recent_until`` = D also revenue_365d (purchases with D − order_date
+    < 365, what CPM reports)."""
     o = orders
     in_window = o.days_since_first < window_days
+    recent = {}
+    if recent_until is not None:
+        since = recent_until - dt.timedelta(days=RECENT_DAYS)
+        recent["revenue_365d"] = ibis.coalesce(o.amount.sum(where=o.order_date > since), 0.0)
     per = o.group_by("customer_id").aggregate(
+        customer_key=o.customer_key.min(),
         purchases=o.count(),
         revenue=o.amount.sum(),
+        last_date=o.order_date.max(),
         trial_only=o.only_trial.all(),
         days_to_second=o.days_since_first.min(where=o.purchase_no == 2),
         pulled_up=((o.purchase_no >= 2) & (o.has_main | o.has_subscription)).any(),
@@ -186,6 +209,7 @@ def customer_summary(orders: ir.Table, window_days: int = STORED_WINDOW_DAYS) ->
         window_gross_profit=o.gross_profit.sum(where=in_window),
         window_margin_amount=o.margin_amount.sum(where=in_window),
         window_orders=in_window.sum(),
+        **recent,
     )
     firsts = o.filter(o.purchase_no == 1).select("customer_id", "first_date", *DIMENSIONS)
     return per.join(firsts, "customer_id")
@@ -236,6 +260,11 @@ def subscription_rows(subscriptions: ir.Table, deliveries: ir.Table, dimensions:
     return out.left_join(dims, out.customer_id == dims.customer_id).drop("customer_id_right")
 
 
+def _last_date(con: Backend) -> dt.date | None:
+    f = con.table(ORDER_FACTS)
+    return results.scalar(f.order_date.max())
+
+
 def refresh(con: Backend, changed: frozenset[str] | set[str] = FACT_SOURCES) -> None:
     """Rebuild the fact tables that read a ``changed`` table (default: all; the caller holds the
     transaction). An import of subscriptions alone rebuilds only subscription_facts."""
@@ -246,7 +275,8 @@ def refresh(con: Backend, changed: frozenset[str] | set[str] = FACT_SOURCES) -> 
     lines = bool(set(changed) & LINE_SOURCES)
     built = {ORDER_FACTS: lines and (lambda: order_facts(orders, products, customers, stage)),
              DELIVERY_FACTS: lines and (lambda: delivery_facts(orders)),
-             CUSTOMER_FACTS: lines and (lambda: customer_summary(con.table(ORDER_FACTS))),
+             CUSTOMER_FACTS: lines and (lambda: customer_summary(con.table(ORDER_FACTS),
+                                                                 recent_until=_last_date(con))),
              SUBSCRIPTION_FACTS: lambda: subscription_rows(con.table("subscriptions"),
                                                            delivery_summary(con.table(DELIVERY_FACTS)),
                                                            con.table(CUSTOMER_FACTS))}

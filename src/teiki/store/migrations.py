@@ -13,6 +13,7 @@ from collections.abc import Callable
 import ibis
 from ibis.backends.duckdb import Backend
 
+from teiki.store import results
 from teiki.store.schema import TABLES
 
 META = "teiki_meta"
@@ -57,7 +58,14 @@ def _v3_subscription_facts(con: Backend) -> None:
     facts.refresh(con, {"subscriptions"})
 
 
-MIGRATIONS: list[Callable[[Backend], None]] = [_v1_initial, _v2_facts, _v3_subscription_facts]
+def _v4_running_amounts(con: Backend) -> None:
+    """order_facts gains cumulative_amount and next_ordered_at (what CPM reads without windows)."""
+    from teiki.store import facts
+
+    facts.refresh(con)
+
+
+MIGRATIONS: list[Callable[[Backend], None]] = [_v1_initial, _v2_facts, _v3_subscription_facts, _v4_running_amounts]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -74,13 +82,13 @@ def current_version(con: Backend) -> int | None:
 def read_meta(con: Backend, key: str) -> str | None:
     """A value of the (tiny) meta table, e.g. ``schema_version`` or ``origin``."""
     meta = con.table(META)
-    rows = meta.filter(meta.key == key).select("value").to_pyarrow().to_pylist()
+    rows = results.rows(meta.filter(meta.key == key).select("value"))
     return rows[0]["value"] if rows else None
 
 
 def write_meta(con: Backend, key: str, value: str) -> None:
     """Set ``key`` in the meta table (rewritten whole: it holds a handful of rows)."""
-    rows = {r["key"]: r["value"] for r in con.table(META).to_pyarrow().to_pylist()}
+    rows = {r["key"]: r["value"] for r in results.rows(con.table(META))}
     rows[key] = value
     con.truncate_table(META)
     con.insert(META, ibis.memtable({"key": list(rows), "value": list(rows.values())}, schema=META_SCHEMA))

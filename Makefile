@@ -23,6 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/teiki demo --customers $(DEMO_CUSTOMERS)
 	$(BIN)/teiki kpi
+	$(BIN)/teiki cpm
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

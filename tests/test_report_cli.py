@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -188,3 +189,15 @@ def test_segment_list_of_a_migration_cell(db):
     assert invoke("--db", db, "segment", "list", "steady", "--from", "first").exit_code == 2
     unknown = invoke("--db", db, "--lang", "en", "segment", "list", "vip")
     assert unknown.exit_code == 1 and "no segment vip" in unknown.output
+
+
+def test_an_older_file_is_upgraded_with_a_note_on_stderr_and_clean_json(db, tmp_path):
+    from test_store import _as_v2
+
+    old = tmp_path / "old.duckdb"
+    old.write_bytes(Path(db).read_bytes())
+    _as_v2(old)
+    result = invoke("--db", str(old), "--lang", "en", "cpm", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["customers"] == 13
+    assert "upgraded" in result.stderr.lower() and "v2" in result.stderr

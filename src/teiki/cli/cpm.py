@@ -31,17 +31,25 @@ def thresholds_lines(t: dict, lang: str) -> list[str]:
     return lines
 
 
-def print_portfolio(console: Console, p: Portfolio, lang: str) -> None:
-    table = Table(title=say("cpm_title", lang, as_of=p.as_of or "—"), title_justify="left")
-    for key, justify in (("cpm_col_segment", "left"), ("cpm_col_customers", "right"), ("col_share", "right"),
+def _groups_table(console: Console, title: str, first_column: str, groups: list[tuple[str, dict]],
+                  lang: str) -> None:
+    """Customers, their share, revenue in the last 365 days, its share and the mean total per group
+    (the CPM segments or the RFM groups)."""
+    table = Table(title=title, title_justify="left")
+    for key, justify in ((first_column, "left"), ("cpm_col_customers", "right"), ("col_share", "right"),
                          ("cpm_col_revenue", "right"), ("cpm_col_revenue_share", "right"),
                          ("cpm_col_mean_amount", "right")):
         table.add_column(say(key, lang), justify=justify, no_wrap=justify == "right")
-    for s in p.segments:
-        table.add_row(segment_label(s["key"], lang), fmt(s["customers"], "int"), fmt(s["customer_share"], "pct"),
-                      fmt(s["revenue_365d"], "yen"), fmt(s["revenue_share"], "pct"),
-                      fmt(s["mean_cumulative_amount"], "yen"))
+    for label, g in groups:
+        table.add_row(label, fmt(g["customers"], "int"), fmt(g["customer_share"], "pct"),
+                      fmt(g["revenue_365d"], "yen"), fmt(g["revenue_share"], "pct"),
+                      fmt(g["mean_cumulative_amount"], "yen"))
     console.print(table)
+
+
+def print_portfolio(console: Console, p: Portfolio, lang: str) -> None:
+    _groups_table(console, say("cpm_title", lang, as_of=p.as_of or "—"), "cpm_col_segment",
+                  [(segment_label(s["key"], lang), s) for s in p.segments], lang)
     verdict = {True: say("cpm_healthy", lang), False: say("cpm_unhealthy", lang), None: "—"}[p.healthy]
     console.print(say("cpm_core_share", lang, share=fmt(p.core_revenue_share, "pct"), verdict=verdict))
     for line in thresholds_lines(p.thresholds, lang):
@@ -85,16 +93,8 @@ def print_migration(console: Console, m: Migration, lang: str) -> None:
 
 
 def print_rfm(console: Console, r: RFM, lang: str) -> None:
-    table = Table(title=say("rfm_title", lang, as_of=r.as_of or "—"), title_justify="left")
-    for key, justify in (("rfm_col_group", "left"), ("cpm_col_customers", "right"), ("col_share", "right"),
-                         ("cpm_col_revenue", "right"), ("cpm_col_revenue_share", "right"),
-                         ("cpm_col_mean_amount", "right")):
-        table.add_column(say(key, lang), justify=justify, no_wrap=justify == "right")
-    for g in r.groups:
-        table.add_row(g["label_en"] if lang == "en" else g["label_ja"], fmt(g["customers"], "int"),
-                      fmt(g["customer_share"], "pct"), fmt(g["revenue_365d"], "yen"), fmt(g["revenue_share"], "pct"),
-                      fmt(g["mean_cumulative_amount"], "yen"))
-    console.print(table)
+    _groups_table(console, say("rfm_title", lang, as_of=r.as_of or "—"), "rfm_col_group",
+                  [(g["label_en"] if lang == "en" else g["label_ja"], g) for g in r.groups], lang)
 
 
 def portfolio_sheets(p: Portfolio) -> dict[str, list[dict]]:

@@ -79,7 +79,7 @@ def _open_shop(c: Context, *, create: bool = True):
         raise typer.Exit(1)
     shop = teiki.open(c.db, read_only=not create)
     if shop.store.upgraded_from:
-        c.console.print(say("upgraded", c.lang, old=shop.store.upgraded_from))
+        c.errors.print(say("upgraded", c.lang, old=shop.store.upgraded_from))  # stderr: keeps JSON on stdout clean
     return shop
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import assert_same
 
 import teiki

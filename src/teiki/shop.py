@@ -15,19 +15,19 @@ then run on that engine.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-from dataclasses import dataclass
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
+from teiki.errors import TeikiError
 from teiki.metrics import kpis as kpi_set
 from teiki.metrics.reasons import Dictionary, cancel_reasons
-from teiki.errors import TeikiError
 from teiki.metrics.view import DEFAULT_WINDOW_DAYS, Source, View, by_columns, parse_date
 from teiki.segments import portfolio as seg
 from teiki.segments.lists import customer_list
@@ -39,7 +39,6 @@ from teiki.store.derive import derived_subscriptions
 from teiki.store.facts import FACT_TABLES
 from teiki.store.migrations import IMPORTS
 from teiki.store.schema import TABLES
-
 
 if TYPE_CHECKING:  # the importer (readers, codecs) loads only when something is imported
     from teiki.io.importer import ImportResult, Progress
@@ -291,7 +290,7 @@ def _convert(table, output: str):
     return table.to_pandas()
 
 
-def open(target: str | Path | BaseBackend | None = None, *, read_only: bool = False) -> Shop:  # noqa: A001
+def open(target: str | Path | BaseBackend | None = None, *, read_only: bool = False) -> Shop:
     """Open (or create) the shop database at ``target`` (default ``$TEIKI_DB`` or ``./teiki.duckdb``),
     or wrap an Ibis backend that holds the canonical tables (KPIs only)."""
     if isinstance(target, BaseBackend):

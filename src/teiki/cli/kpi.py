@@ -7,9 +7,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from teiki.cli.output import write_report
 from teiki.messages import say
 from teiki.metrics.kpis import KPIs
-from teiki.cli.output import write_report
 
 HEADLINE_DELIVERIES = (2, 3, 6, 12, 24)
 BREAKDOWN_COLUMNS = {  # breakdown column → (short label key, kind)

@@ -75,14 +75,6 @@ def contact_reductions(k: ir.Table) -> dict[str, ir.Value]:
     return out
 
 
-def _one(expr: ir.Table) -> dict:
-    return results.one(expr)
-
-
-def _rows(expr: ir.Table) -> list[dict]:
-    return results.rows(expr)
-
-
 def _int(value: object) -> int:
     return int(value or 0)
 
@@ -90,7 +82,7 @@ def _int(value: object) -> int:
 def trial_marked(view: View) -> bool:
     """Whether any product is categorised ``trial`` (repeat rate then leaves trial-only buyers out)."""
     p = view.source.products
-    return bool(_one(p.aggregate(n=(p.category == "trial").sum())).get("n"))
+    return bool(results.one(p.aggregate(n=(p.category == "trial").sum())).get("n"))
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -129,9 +121,9 @@ class KPIs:
 def compute(view: View, dictionary: Dictionary | None = None) -> KPIs:
     """Every KPI of docs/kpi.md as of ``view.as_of``."""
     w = view.window_days
-    c = _one(view.customers.aggregate(**customer_reductions(view.customers, w, trial_marked(view))))
-    s = _one(view.subscriptions.aggregate(**subscription_reductions(view.subscriptions)))
-    k = _one(view.contact_log.aggregate(**contact_reductions(view.contact_log)))
+    c = results.one(view.customers.aggregate(**customer_reductions(view.customers, w, trial_marked(view))))
+    s = results.one(view.subscriptions.aggregate(**subscription_reductions(view.subscriptions)))
+    k = results.one(view.contact_log.aggregate(**contact_reductions(view.contact_log)))
     started = _int(s.get("subscriptions_started"))
     life = _life(view, s) if started else {}
     return KPIs(
@@ -171,7 +163,7 @@ def compute(view: View, dictionary: Dictionary | None = None) -> KPIs:
         ],
         cancel_reasons=[
             {"reason": r["reason"], "count": r["count"], "share": r["share"]}
-            for r in sorted(_rows(cancel_reasons(view.subscriptions, (), dictionary)),
+            for r in sorted(results.rows(cancel_reasons(view.subscriptions, (), dictionary)),
                             key=lambda r: (-r["count"], r["reason"]))
         ],
     )
@@ -179,7 +171,7 @@ def compute(view: View, dictionary: Dictionary | None = None) -> KPIs:
 
 def _life(view: View, s: dict) -> dict[int, dict]:
     top = max(retention.JSON_DELIVERIES, _int(s.get("max_reached")) + 1)
-    rows = _rows(retention.life_table(view.subscriptions, top))
+    rows = results.rows(retention.life_table(view.subscriptions, top))
     return {r["delivery"]: r for r in rows}
 
 
@@ -197,7 +189,7 @@ def _complement(curve: dict[str, float | None]) -> dict[str, float | None]:
 def _churn(view: View, s: dict) -> list[dict]:
     first = s["first_started"]
     months = churn.months_table(first.date() if isinstance(first, dt.datetime) else first, view.as_of)
-    got = {r["month"]: r for r in _rows(churn.churn_table(view.subscriptions, months))}
+    got = {r["month"]: r for r in results.rows(churn.churn_table(view.subscriptions, months))}
     out = []
     for m in results.rows(months.filter(months.shown)):
         r = got.get(m["month"], {})
@@ -239,17 +231,17 @@ def breakdown(view: View, by: Sequence[str], dictionary: Dictionary | None = Non
     subs = view.subscriptions.group_by(by).aggregate(**subscription_reductions(view.subscriptions))
     cont = view.contacts.group_by(by).aggregate(**contact_reductions(view.contacts))
     groups: dict[tuple, dict] = {}
-    for row in _rows(cust):
+    for row in results.rows(cust):
         groups[tuple(row[b] for b in by)] = {"c": row, "s": {}, "k": {}}
     for part, expr in (("s", subs), ("k", cont)):
-        for row in _rows(expr):
+        for row in results.rows(expr):
             key = tuple(row[b] for b in by)
             if key in groups:
                 groups[key][part] = row
     top = max(retention.JSON_DELIVERIES, max((_int(g["s"].get("max_reached")) for g in groups.values()), default=0) + 1)
     life: dict[tuple, dict[int, dict]] = {}
     if any(g["s"] for g in groups.values()):
-        for row in _rows(retention.life_table(view.subscriptions, top, by)):
+        for row in results.rows(retention.life_table(view.subscriptions, top, by)):
             life.setdefault(tuple(row[b] for b in by), {})[row["delivery"]] = row
     records = []
     for key in sorted(groups, key=lambda t: tuple((v is None, str(v)) for v in t)):

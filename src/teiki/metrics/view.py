@@ -87,6 +87,11 @@ class Source:
         return self._range
 
 
+def cutoff(day: dt.date) -> ir.TimestampValue:
+    """The first instant after day D (D + 1 day, 00:00): what happened before it is seen on D."""
+    return ibis.literal(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), "timestamp")
+
+
 def by_columns(by: str | None) -> list[str]:
     """The dimension column of a breakdown name (``channel`` → ``first_channel``); [] for none."""
     if by is None:
@@ -116,7 +121,7 @@ class View:
         self.complete = last is None or (self.as_of is not None and self.as_of >= last)  # D sees every purchase
         day = self.as_of or dt.date(1970, 1, 1)
         self.day = ibis.literal(day, "date")
-        self.cutoff = ibis.literal(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), "timestamp")
+        self.cutoff = cutoff(day)
         self._tables: dict[str, ir.Table] = {}
 
     # ------------------------------------------------------------------ cached tables

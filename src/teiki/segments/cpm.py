@@ -32,6 +32,7 @@ import ibis
 import ibis.expr.types as ir
 
 from teiki.metrics.ratio import no_dust, rate
+from teiki.metrics.view import cutoff
 from teiki.segments.thresholds import Thresholds
 
 REVENUE_DAYS = 365  # the revenue column of the report: purchases in the 365 days up to D
@@ -70,9 +71,8 @@ HEALTHY_SHARE = 0.5
 def latest_purchase(facts: ir.Table, day: dt.date) -> ir.Table:
     """Each customer's last purchase by the end of ``day`` (order facts carry purchase_no,
     cumulative_amount and next_ordered_at, so no aggregation is needed): one row per customer with one."""
-    cutoff = ibis.literal(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), "timestamp")
-    return facts.filter((facts.ordered_at < cutoff)
-                        & (facts.next_ordered_at.isnull() | (facts.next_ordered_at >= cutoff)))
+    end = cutoff(day)
+    return facts.filter((facts.ordered_at < end) & (facts.next_ordered_at.isnull() | (facts.next_ordered_at >= end)))
 
 
 def customer_axes(facts: ir.Table, as_of: dt.date, summary: ir.Table | None = None) -> ir.Table:

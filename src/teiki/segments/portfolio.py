@@ -16,7 +16,16 @@ import ibis.expr.types as ir
 
 from teiki.errors import TeikiError
 from teiki.segments import movement, rfm, thresholds
-from teiki.segments.cpm import BY_KEY, CORE, HEALTHY_SHARE, KEYS, SEGMENTS, classified, customer_axes, segment_totals
+from teiki.segments.cpm import (
+    BY_KEY,
+    CORE,
+    HEALTHY_SHARE,
+    KEYS,
+    SEGMENTS,
+    classified,
+    customer_axes,
+    segment_totals,
+)
 from teiki.segments.thresholds import Thresholds
 from teiki.store import results
 
@@ -45,8 +54,19 @@ def segment_key(name: str) -> str:
     raise TeikiError("unknown_segment", name=name, choices=", ".join(KEYS))
 
 
-def _rows(expr: ir.Table) -> list[dict]:
-    return results.rows(expr)
+def _shares(got: dict[str, dict], keys) -> tuple[int, float, dict[str, dict]]:
+    """Total customers, total revenue_365d and, per group key (CPM segment or RFM group), customers,
+    customer_share, revenue_365d, revenue_share and mean_cumulative_amount (zeros for an empty group)."""
+    customers = sum(int(r["customers"]) for r in got.values())
+    revenue = float(sum(r["revenue_365d"] or 0.0 for r in got.values()))
+    stats = {}
+    for key in keys:
+        r = got.get(key, {})
+        n, rev = int(r.get("customers") or 0), float(r.get("revenue_365d") or 0.0)
+        stats[key] = {"customers": n, "customer_share": n / customers if customers else None,
+                      "revenue_365d": rev, "revenue_share": rev / revenue if revenue else None,
+                      "mean_cumulative_amount": r.get("mean_cumulative_amount")}
+    return customers, revenue, stats
 
 
 @dataclass
@@ -74,20 +94,10 @@ def portfolio(orders: ir.Table, as_of: dt.date | None, t: Thresholds, summary: i
     ``summary``: see :func:`~teiki.segments.cpm.customer_axes`)."""
     got = {}
     if as_of is not None:
-        got = {r["segment"]: r for r in _rows(segment_totals(classified(orders, as_of, t, summary)))}
-    customers = sum(r["customers"] for r in got.values())
-    revenue = float(sum(r["revenue_365d"] or 0.0 for r in got.values()))
-    segments = []
-    for s in SEGMENTS:
-        r = got.get(s.key, {})
-        n = int(r.get("customers") or 0)
-        segments.append({
-            "key": s.key, "label_ja": s.label_ja, "label_en": s.label_en, "active": s.active,
-            "customers": n, "customer_share": n / customers if customers else None,
-            "revenue_365d": float(r.get("revenue_365d") or 0.0),
-            "revenue_share": (float(r.get("revenue_365d") or 0.0) / revenue) if revenue else None,
-            "mean_cumulative_amount": r.get("mean_cumulative_amount"),
-        })
+        got = {r["segment"]: r for r in results.rows(segment_totals(classified(orders, as_of, t, summary)))}
+    customers, revenue, stats = _shares(got, [x.key for x in SEGMENTS])
+    segments = [{"key": x.key, "label_ja": x.label_ja, "label_en": x.label_en, "active": x.active, **stats[x.key]}
+                for x in SEGMENTS]
     core = sum(float(got.get(k, {}).get("revenue_365d") or 0.0) for k in CORE)
     share = core / revenue if revenue else None
     return Portfolio(
@@ -121,7 +131,7 @@ def history(orders: ir.Table, start: dt.date, end: dt.date, t: Thresholds) -> Hi
         raise TeikiError("range_reversed", start=start.isoformat(), end=end.isoformat())
     dates = movement.snapshot_dates(start, end)
     counts: dict[int, dict[str, int]] = {i: dict.fromkeys(KEYS, 0) for i in range(len(dates))}
-    for r in _rows(movement.history(orders, dates, t)):
+    for r in results.rows(movement.history(orders, dates, t)):
         counts[r["snapshot"]][r["segment"]] = int(r["customers"])
     snapshots = []
     for i, d in enumerate(dates):
@@ -158,7 +168,7 @@ def migration(orders: ir.Table, d1: dt.date, d2: dt.date, t: Thresholds,
     matrix = {src: dict.fromkeys(KEYS, 0) for src in (*KEYS, movement.NEW)}
     moves = dict.fromkeys(movement.MOVES, 0)
     cells = []
-    for r in sorted(_rows(movement.migration(orders, d1, d2, t, summary)), key=lambda r: (_order(r["src"]), _order(r["dst"]))):
+    for r in sorted(results.rows(movement.migration(orders, d1, d2, t, summary)), key=lambda r: (_order(r["src"]), _order(r["dst"]))):
         n = int(r["customers"])
         matrix[r["src"]][r["dst"]] = n
         name = movement.move(r["src"], r["dst"])
@@ -192,17 +202,8 @@ def rfm_report(orders: ir.Table, as_of: dt.date | None, summary: ir.Table | None
     order facts)."""
     got = {}
     if as_of is not None:
-        got = {r["rfm_group"]: r for r in _rows(rfm.group_totals(rfm.scores(customer_axes(orders, as_of, summary))))}
-    customers = sum(int(r["customers"]) for r in got.values())
-    revenue = float(sum(r["revenue_365d"] or 0.0 for r in got.values()))
-    groups = []
-    for key in rfm.GROUP_KEYS:
-        r = got.get(key, {})
-        n = int(r.get("customers") or 0)
-        ja, en = rfm.GROUP_LABELS[key]
-        groups.append({"key": key, "label_ja": ja, "label_en": en, "customers": n,
-                       "customer_share": n / customers if customers else None,
-                       "revenue_365d": float(r.get("revenue_365d") or 0.0),
-                       "revenue_share": float(r.get("revenue_365d") or 0.0) / revenue if revenue else None,
-                       "mean_cumulative_amount": r.get("mean_cumulative_amount")})
+        got = {r["rfm_group"]: r for r in results.rows(rfm.group_totals(rfm.scores(customer_axes(orders, as_of, summary))))}
+    customers, _, stats = _shares(got, rfm.GROUP_KEYS)
+    groups = [{"key": k, "label_ja": rfm.GROUP_LABELS[k][0], "label_en": rfm.GROUP_LABELS[k][1], **stats[k]}
+              for k in rfm.GROUP_KEYS]
     return RFM(as_of.isoformat() if as_of else None, customers, groups)

@@ -28,11 +28,11 @@ import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-import ibis
 import ibis.expr.types as ir
 
 from teiki.errors import TeikiError
 from teiki.messages import say
+from teiki.metrics.view import cutoff
 from teiki.store import results
 
 FIELDS = ("amount", "tenure_short_days", "tenure_long_days", "lapse_days")
@@ -125,8 +125,7 @@ def gap_distribution(facts: ir.Table, as_of: dt.date) -> ir.Table:
     ``facts`` are all order facts; a purchase's gap is to its next purchase (next_ordered_at) when that
     falls by D.
     """
-    cutoff = ibis.literal(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()), "timestamp")
-    pairs = facts.filter(facts.next_ordered_at < cutoff)
+    pairs = facts.filter(facts.next_ordered_at < cutoff(as_of))
     pairs = pairs.mutate(gap=pairs.next_ordered_at.date().delta(pairs.order_date, unit="day"))
     return pairs.group_by("gap").aggregate(n=pairs.count())
 
@@ -134,8 +133,7 @@ def gap_distribution(facts: ir.Table, as_of: dt.date) -> ir.Table:
 def auto(facts: ir.Table, as_of: dt.date | None) -> Thresholds:
     """The automatic thresholds of this module's docstring, from the order facts up to ``as_of``."""
     day = as_of or dt.date(1970, 1, 1)
-    cutoff = ibis.literal(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), "timestamp")
-    seen = facts.filter(facts.ordered_at < cutoff)
+    seen = facts.filter(facts.ordered_at < cutoff(day))
     totals = results.one(seen.aggregate(revenue=seen.amount.sum(), purchases=seen.count()))
     dist = results.arrow(gap_distribution(facts, day)).to_pydict()
     rules: dict[str, dict] = {}

@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+ and make:
-#   make demo   builds the demo shop into ./teiki.duckdb, prints what is in it and its KPIs
+#   make demo   builds the demo shop into ./teiki.duckdb, prints what is in it and its KPIs, then serves the
+#               dashboard on http://127.0.0.1:8000/ (Ctrl+C stops it)
 #   make test   runs the whole test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -24,6 +25,7 @@ demo: $(VENV)/.installed
 	$(BIN)/teiki demo --customers $(DEMO_CUSTOMERS)
 	$(BIN)/teiki kpi
 	$(BIN)/teiki cpm
+	$(BIN)/teiki serve
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -189,3 +189,35 @@ def assert_same(a: object, b: object, path: str = "") -> None:
         assert a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (path, a, b)
     else:
         assert a == b, (path, a, b)
+
+
+# --------------------------------------------------------------------------- the demo shop, built once
+
+
+DEMO_CUSTOMERS = 3000
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A small demo shop (teiki.demo, 3,000 customers) imported into a database, shared by the session.
+
+    Tests that read it must not change it: copy it first (``copy_db``) to import into it.
+    """
+    from teiki.demo import generate
+
+    folder = tmp_path_factory.mktemp("demo")
+    files = generate(folder / "files", customers=DEMO_CUSTOMERS, seed=11)
+    path = folder / "demo.duckdb"
+    with teiki.open(path) as shop:
+        shop.import_files(list(files.values()))
+    return path
+
+
+def copy_db(source: Path, folder: Path) -> Path:
+    """A private copy of a shop database (and its WAL when there is one)."""
+    target = folder / source.name
+    shutil.copy(source, target)
+    wal = source.with_name(source.name + ".wal")
+    if wal.exists():
+        shutil.copy(wal, target.with_name(target.name + ".wal"))
+    return target

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from teiki.messages_pages import PAGES
+
 LANGS = ("ja", "en")
 
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -359,9 +361,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "--thresholds is default, auto or a TOML file ({value} is none of these)."),
     "unknown_segment": ("セグメント {name} はありません。使えるもの: {choices}。", "no segment {name}; choose one of: {choices}."),
     "range_reversed": ("期間の終わり {end} が始まり {start} より前です。", "the range ends ({end}) before it starts ({start})."),
+    "bad_choice": ("{name} = {value} は使えません。使えるもの: {choices}。", "{name} = {value} is not allowed; choose one of: {choices}."),
     "no_orders": ("受注データがまだありません。先に teiki import で取り込んでください。",
                   "there are no orders yet; import some with teiki import first."),
 }
+
+CATALOGUE |= PAGES  # the dashboard's and reports' labels (teiki.messages_pages)
 
 
 def default_lang() -> str:

@@ -28,6 +28,7 @@ from ibis.backends import BaseBackend
 from teiki.errors import TeikiError
 from teiki.metrics import kpis as kpi_set
 from teiki.metrics.reasons import Dictionary, cancel_reasons
+from teiki.metrics.retention import JSON_DELIVERIES, life_table
 from teiki.metrics.view import DEFAULT_WINDOW_DAYS, Source, View, by_columns, parse_date
 from teiki.segments import portfolio as seg
 from teiki.segments.lists import customer_list
@@ -153,6 +154,23 @@ class Shop:
             cols = by_columns(by)
         expr = cancel_reasons(subs, cols, Dictionary.load(reasons))
         return _convert(results.arrow(expr.order_by([*cols, ibis.desc("count")])), output)
+
+    def retention_curves(self, by: str | None = None, as_of: dt.date | str | None = None, *,
+                         max_delivery: int = JSON_DELIVERIES, output: str = "pandas"):
+        """定期継続率 per delivery n = 2..``max_delivery`` (optionally per cohort / channel / first_product):
+        ``reached``, ``dropped``, the step survival ``h`` and the curve ``r`` (see teiki.metrics.retention)."""
+        cols = by_columns(by)
+        expr = life_table(self.view(as_of).subscriptions, max_delivery, cols)
+        return _convert(results.arrow(expr.order_by([*cols, "delivery"])), output)
+
+    def subscription_counts(self, by: str | None = None, as_of: dt.date | str | None = None, *,
+                            output: str = "pandas"):
+        """Subscriptions started and cancelled by ``as_of``, per group of ``by``."""
+        cols = by_columns(by)
+        s = self.view(as_of).subscriptions
+        expr = s.group_by(cols).aggregate(started=s.count(), cancelled=s.cancelled.sum()) if cols else \
+            s.aggregate(started=s.count(), cancelled=s.cancelled.sum())
+        return _convert(results.arrow(expr.order_by(cols) if cols else expr), output)
 
     # ------------------------------------------------------------------ CPM and RFM (SPEC §4)
 

@@ -1,4 +1,4 @@
-"""The ``teiki`` command line: demo, import, status, kpi, cpm, segment list.
+"""The ``teiki`` command line: demo, import, status, kpi, cpm, segment list, report, serve.
 
 Global options come before the command: ``teiki --db shop.duckdb --lang en import orders.csv``.
 Errors print as one paragraph; ``--debug`` shows the traceback as well.
@@ -292,6 +292,67 @@ def segment_list(
         return
     records = table.to_pylist()
     write_report(records, {"customers": records}, format_, out, c.lang, c.console)
+
+
+@app.command(help=_help("help_serve"))
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help=_help("help_host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help=_help("help_port"))] = 8000,
+    password: Annotated[Optional[str], typer.Option("--password", envvar="TEIKI_PASSWORD", show_default=False,
+                                                    help=_help("help_password"))] = None,
+    max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1, help=_help("help_max_upload"))] = 200,
+) -> None:
+    """Serve the dashboard (teiki.web) until Ctrl+C."""
+    from teiki.web.security import Access, is_loopback
+
+    c = _ctx(ctx)
+    if not is_loopback(host) and not password:
+        c.errors.print(say("serve_needs_password", c.lang, host=host))
+        raise typer.Exit(2)
+    access = Access(password=password or None, max_upload_bytes=max_upload_mb * 1024 * 1024,
+                    allowed_hosts=LOOPBACK_HOSTS if is_loopback(host) else None)
+    import uvicorn
+
+    from teiki.web.app import create_app
+
+    try:
+        web = create_app(c.db, access=access, lang=c.lang)
+    except TeikiError as exc:
+        _fail(c, exc)
+    shown = f"[{host}]" if ":" in host else host
+    c.console.print(say("serve_address", c.lang, url=f"http://{shown}:{port}/"), highlight=False)
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+@app.command(help=_help("help_report"))
+def report(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", "-o", help=_help("help_report_out"))],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help=_help("help_as_of"))] = None,
+) -> None:
+    """Write the Excel or HTML report (teiki.report)."""
+    c = _ctx(ctx)
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".html", ".htm"):
+        c.errors.print(say("report_bad_suffix", c.lang, path=out))
+        raise typer.Exit(2)
+    try:
+        with _open_shop(c, create=False) as shop:
+            if suffix == ".xlsx":
+                from teiki.report.workbook import write_workbook
+
+                write_workbook(shop, out, as_of, c.lang)
+            else:
+                from teiki.report.htmlfile import write_html
+
+                write_html(shop, out, as_of, c.lang)
+    except TeikiError as exc:
+        _fail(c, exc)
+    c.console.print(say("report_written", c.lang, path=out))
 
 
 def _clear_demo_db(c: Context) -> None:

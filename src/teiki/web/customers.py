@@ -1,0 +1,94 @@
+"""Customer lists on the web: a CPM segment or a migration cell, sorted, one page at a time, or the whole
+list as CSV / Excel. Names, phones and e-mails go only to logged-in users (see teiki.web.security)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+import pyarrow as pa
+from fastapi import Request
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
+
+from teiki.errors import TeikiError
+from teiki.report.export import write_csv, write_xlsx
+from teiki.segments.cpm import KEYS
+from teiki.segments.movement import NEW
+from teiki.web.security import logged_in
+
+PERSONAL = ("name", "phone", "email")
+SEGMENT_CHOICES = ("all", *KEYS)
+
+
+class ListQuery(BaseModel):
+    """Which customers, in what order, which page."""
+
+    segment: Literal[SEGMENT_CHOICES] = Field("all", description="CPM segment key, or all")  # type: ignore[valid-type]
+    as_of: dt.date | None = Field(None, description="as-of date YYYY-MM-DD; default: the last order date")
+    since: dt.date | None = Field(None, description="migration cell: the earlier date D1")
+    from_segment: Literal[(*KEYS, NEW)] | None = Field(  # type: ignore[valid-type]
+        None, description="migration cell: the segment at `since` (new = not yet a customer)")
+    sort: str = Field("cumulative_amount", description="column to sort by")
+    desc: bool = Field(True, description="largest first")
+    page: int = Field(1, ge=1, description="page number, from 1")
+    per_page: int = Field(50, ge=1, le=1000, description="rows per page")
+
+
+def _table(request: Request, q: ListQuery) -> pa.Table:
+    """The whole list, sorted, with personal columns dropped unless the reader is logged in."""
+    if q.from_segment is not None and q.since is None:
+        raise TeikiError("bad_choice", name="from_segment", value=q.from_segment, choices="(needs since)")
+    served = request.app.state.shop
+    segment = None if q.segment == "all" else q.segment
+
+    def fetch(shop) -> pa.Table:
+        table = shop.segment_customers(segment, q.as_of, "default", since=q.since, since_segment=q.from_segment,
+                                       output="pyarrow")
+        if q.sort not in table.column_names:
+            raise TeikiError("bad_choice", name="sort", value=q.sort, choices=", ".join(table.column_names))
+        keys = [(q.sort, "descending" if q.desc else "ascending")]
+        return table.sort_by(keys + [("customer_id", "ascending")] if q.sort != "customer_id" else keys)
+
+    table = served.cached(("list", segment, q.as_of, q.since, q.from_segment, q.sort, q.desc), fetch)
+    if not logged_in(request, request.app.state.access):
+        table = table.drop_columns([c for c in PERSONAL if c in table.column_names])
+    return table
+
+
+def page(request: Request, q: ListQuery) -> dict:
+    """One page of the list: ``{"total", "page", "per_page", "pages", "columns", "rows"}``."""
+    table = _table(request, q)
+    total = table.num_rows
+    pages = max(1, -(-total // q.per_page))
+    start = (min(q.page, pages) - 1) * q.per_page
+    return {"segment": q.segment, "as_of": q.as_of, "since": q.since, "from_segment": q.from_segment,
+            "sort": q.sort, "desc": q.desc, "total": total, "page": min(q.page, pages), "per_page": q.per_page,
+            "pages": pages, "first": start + 1 if total else 0, "last": min(start + q.per_page, total),
+            "columns": table.column_names, "rows": table.slice(start, q.per_page).to_pylist()}
+
+
+def download(request: Request, q: ListQuery, fmt: str) -> FileResponse:
+    """The whole list as a CSV (UTF-8 with BOM) or Excel file, formula-looking text made inert."""
+    table = _table(request, q)
+    records = table.to_pylist()
+    folder = Path(tempfile.mkdtemp(prefix="teiki-list-"))
+    name = "_".join(str(p) for p in ("customers", q.segment, q.from_segment and f"from_{q.from_segment}",
+                                     q.as_of) if p) + f".{fmt}"
+    path = folder / name
+    if fmt == "csv":
+        write_csv(records, path, columns=table.column_names)
+        media = "text/csv; charset=utf-8"
+    else:
+        write_xlsx({"customers": records}, path)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return FileResponse(path, media_type=media, filename=name, background=BackgroundTask(_remove, folder))
+
+
+def _remove(folder: Path) -> None:
+    for f in folder.iterdir():
+        f.unlink(missing_ok=True)
+    folder.rmdir()

@@ -1,0 +1,340 @@
+"""The dashboard in process (FastAPI's TestClient): every JSON endpoint and page, bad parameters (a clear
+4xx, never a 500), the objects of ``teiki kpi`` / ``teiki cpm``, access control, CSRF and uploads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from conftest import copy_db
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+import teiki
+from teiki.cli.main import app as cli
+from teiki.segments.cpm import KEYS
+from teiki.web.app import create_app
+from teiki.web.pages import safe_upload_name
+from teiki.web.security import Access, is_loopback, safe_next
+
+PAGES = ("/", "/retention", "/ltv", "/portfolio", "/cancellations", "/customers", "/data")
+ENDPOINTS = ("/api/kpi", "/api/kpi/by?by=channel", "/api/cpm", "/api/cpm/history", "/api/cpm/migration?start=2026-06-30",
+             "/api/cpm/rfm", "/api/overview", "/api/retention", "/api/ltv", "/api/portfolio", "/api/cancellations",
+             "/api/customers", "/api/status")
+PASSWORD = "correct horse"
+
+
+@pytest.fixture(scope="module")
+def client(demo_db):
+    with TestClient(create_app(demo_db)) as c:
+        yield c
+
+
+def cli_json(db, *args: str) -> dict:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args, "--format", "json"], env={"TEIKI_LANG": "ja"})
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("as_of", [None, "2025-12-31"])
+def test_api_kpi_is_exactly_teiki_kpi_json(client, demo_db, as_of):
+    extra = ["--as-of", as_of] if as_of else []
+    got = client.get("/api/kpi", params={"as_of": as_of} if as_of else {})
+    assert got.status_code == 200
+    assert got.json() == cli_json(demo_db, "kpi", *extra)
+
+
+@pytest.mark.parametrize("as_of", [None, "2025-12-31"])
+def test_api_cpm_is_exactly_teiki_cpm_json(client, demo_db, as_of):
+    extra = ["--as-of", as_of] if as_of else []
+    got = client.get("/api/cpm", params={"as_of": as_of} if as_of else {})
+    assert got.status_code == 200
+    assert got.json() == cli_json(demo_db, "cpm", *extra)
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_every_endpoint_answers_json(client, url):
+    r = client.get(url)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    assert r.json()
+
+
+@pytest.mark.parametrize("url", [
+    "/api/kpi?as_of=2026-13-01", "/api/kpi?as_of=yesterday", "/api/kpi?window_days=0", "/api/kpi/by?by=planet",
+    "/api/kpi/by", "/api/cpm?as_of=2026-02-30", "/api/cpm/migration", "/api/cpm/migration?start=2027-01-01",
+    "/api/cpm/history?start=2026-10-01&end=2026-01-01", "/api/overview?compare=week", "/api/retention?by=colour",
+    "/api/customers?segment=vip", "/api/customers?page=0", "/api/customers?per_page=100000",
+    "/api/customers?sort=password", "/api/customers?from_segment=loyal", "/api/customers/download?format=pdf",
+    "/api/portfolio?since=2027-01-01",
+])
+def test_bad_parameters_get_a_readable_4xx(client, url):
+    r = client.get(url)
+    assert 400 <= r.status_code < 500, (url, r.status_code, r.text)
+    detail = r.json()["detail"]
+    assert isinstance(detail, str) and len(detail) > 10
+
+
+@pytest.mark.parametrize("url", ["/?as_of=2026-13-01", "/retention?by=colour", "/customers?sort=nope",
+                                 "/portfolio?since=2030-01-01"])
+def test_bad_parameters_on_pages_show_an_error_page(client, url):
+    r = client.get(url)
+    assert r.status_code == 400
+    assert 'id="error-message"' in r.text
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_render_in_japanese_and_english(client, url):
+    ja = client.get(url)
+    assert ja.status_code == 200 and '<html lang="ja">' in ja.text and "概要" in ja.text
+    en = client.get(url, cookies={"lang": "en"})
+    assert en.status_code == 200 and '<html lang="en">' in en.text and "Overview" in en.text
+    for text in (ja.text, en.text):
+        assert "http://" not in text.replace('http://www.w3.org', '') and "https://" not in text  # nothing remote
+
+
+def test_charts_carry_figures_with_data(client):
+    page = client.get("/retention").text
+    figures = page.split('<script type="application/json" id="figure-')[1:]
+    assert len(figures) == 3
+    for chunk in figures:
+        figure = json.loads(chunk.split(">", 1)[1].split("</script>", 1)[0])
+        assert figure["data"] and any(len(trace.get("y") or trace.get("z") or []) for trace in figure["data"])
+
+
+def test_numbers_are_formatted_as_yen_and_percent(client):
+    d = client.get("/api/overview").json()
+    revenue = next(i for i in d["headline"] if i["key"] == "revenue")["value"]
+    f2 = next(i for i in d["headline"] if i["key"] == "f2_conversion")["value"]
+    page = client.get("/").text
+    assert f"¥{revenue:,.0f}" in page and f"{f2 * 100:.1f}%" in page
+
+
+def test_overview_change_is_against_the_previous_month(client):
+    d = client.get("/api/overview?as_of=2026-06-15").json()
+    assert d["previous_as_of"] == "2026-05-15"
+    before = client.get("/api/kpi?as_of=2026-05-15").json()
+    customers = next(i for i in d["headline"] if i["key"] == "customers")
+    assert customers["previous"] == before["customers"]
+    assert customers["change"] == customers["value"] - before["customers"]
+    assert client.get("/api/overview?as_of=2026-03-31&compare=year").json()["previous_as_of"] == "2025-03-31"
+
+
+def test_portfolio_page_links_every_segment_and_cell(client):
+    d = client.get("/api/portfolio").json()
+    page = client.get("/portfolio").text
+    for key in KEYS:
+        assert f'href="/customers?segment={key}&amp;as_of={d["as_of"]}"' in page
+    cell = next(c for c in d["migration"]["cells"] if c["customers"])
+    assert (f'href="/customers?segment={cell["to"]}&amp;as_of={d["as_of"]}&amp;since={d["since"]}'
+            f'&amp;from_segment={cell["from"]}"') in page
+
+
+def test_customer_list_pages_sort_and_match_the_segment(client):
+    cpm = {s["key"]: s["customers"] for s in client.get("/api/cpm").json()["segments"]}
+    first = client.get("/api/customers?segment=first&per_page=7&page=2&sort=customer_id&desc=false").json()
+    assert first["total"] == cpm["first"] and len(first["rows"]) == 7 and first["first"] == 8
+    ids = [r["customer_id"] for r in first["rows"]]
+    assert ids == sorted(ids)
+    everyone = client.get("/api/customers?segment=first&per_page=1000&sort=customer_id&desc=false").json()
+    assert [r["customer_id"] for r in everyone["rows"][7:14]] == ids
+    amounts = [r["cumulative_amount"] for r in client.get("/api/customers?segment=loyal").json()["rows"]]
+    assert amounts == sorted(amounts, reverse=True)
+
+
+def test_migration_cell_list_matches_the_matrix(client):
+    d = client.get("/api/cpm/migration?start=2026-04-30").json()
+    cell = max(d["cells"], key=lambda c: c["customers"] if c["from"] != c["to"] else 0)
+    got = client.get("/api/customers", params={"segment": cell["to"], "since": "2026-04-30",
+                                               "from_segment": cell["from"]}).json()
+    assert got["total"] == cell["customers"]
+    assert {r["segment_before"] for r in got["rows"]} == {cell["from"]}
+
+
+def test_download_csv_and_excel_have_every_row(client):
+    total = client.get("/api/customers?segment=steady").json()["total"]
+    r = client.get("/api/customers/download?segment=steady&format=csv")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    assert r.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert len(rows) == total and {row["segment"] for row in rows} == {"steady"}
+    x = client.get("/api/customers/download?segment=steady&format=xlsx")
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(x.content)).active
+    assert sheet.max_row == total + 1
+
+
+def test_openapi_documents_the_api_offline(client):
+    spec = client.get("/openapi.json").json()
+    assert {"/api/kpi", "/api/cpm", "/api/customers", "/api/retention"} <= set(spec["paths"])
+    docs = client.get("/docs").text
+    assert "/static-docs/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    assert client.get("/static-docs/swagger-ui-bundle.js").status_code == 200
+
+
+def test_plotly_is_served_from_the_package(client):
+    r = client.get("/static/plotly.min.js")
+    assert r.status_code == 200 and b"plotly" in r.content[:2000].lower() and len(r.content) > 1_000_000
+
+
+# ------------------------------------------------------------------ access
+
+
+@pytest.fixture(scope="module")
+def locked(demo_db, tmp_path_factory):
+    db = copy_db(demo_db, tmp_path_factory.mktemp("locked"))
+    with TestClient(create_app(db, access=Access(password=PASSWORD))) as c:
+        yield c
+
+
+def login(c: TestClient, password: str = PASSWORD):
+    form = c.get("/login").text
+    token = form.split('name="csrf" value="')[1].split('"')[0]
+    return c.post("/login", data={"password": password, "csrf": token, "next": "/customers?segment=loyal"},
+                  follow_redirects=False)
+
+
+def test_with_a_password_everything_needs_login(locked):
+    locked.cookies.clear()
+    for url in PAGES + ("/docs",):
+        r = locked.get(url, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login?next="), url
+    for url in ENDPOINTS + ("/openapi.json", "/api/customers/download?segment=loyal"):
+        assert locked.get(url).status_code == 401, url
+    assert login(locked, "wrong").status_code == 401
+    ok = login(locked)
+    assert ok.status_code == 303 and ok.headers["location"] == "/customers?segment=loyal"
+    listing = locked.get("/api/customers?segment=loyal").json()
+    assert {"name", "phone", "email"} <= set(listing["columns"])
+    assert locked.get("/api/kpi").status_code == 200
+    token = locked.get("/").text.split('name="csrf" value="')[1].split('"')[0]
+    locked.post("/logout", data={"csrf": token})
+    assert locked.get("/api/kpi").status_code == 401
+    locked.cookies.clear()
+
+
+def test_login_needs_the_csrf_token(locked):
+    locked.cookies.clear()
+    r = locked.post("/login", data={"password": PASSWORD, "csrf": "forged"}, follow_redirects=False)
+    assert r.status_code == 403
+    assert locked.get("/api/kpi").status_code == 401
+
+
+def test_open_redirects_are_refused(locked):
+    assert safe_next("//evil.example/x") == "/" and safe_next("https://evil.example") == "/"
+    assert safe_next("/portfolio?as_of=2026-01-01") == "/portfolio?as_of=2026-01-01"
+    r = locked.get("/lang?to=en&next=https://evil.example", follow_redirects=False)
+    assert r.headers["location"] == "/"
+
+
+def test_personal_data_only_on_lists_and_only_to_logged_in_users(client, locked, demo_db):
+    with teiki.open(demo_db, read_only=True) as shop:
+        people = shop.store.table("customers").select("name", "phone", "email").limit(50).to_pyarrow().to_pylist()
+    phones = [p["phone"] for p in people if p["phone"]]
+    for url in ("/", "/retention", "/ltv", "/portfolio", "/cancellations", "/data", "/api/kpi", "/api/cpm",
+                "/api/portfolio"):
+        text = client.get(url).text
+        assert not any(p in text for p in phones), url
+    assert "phone" in client.get("/api/customers?segment=all&per_page=1000").json()["columns"]  # local owner
+    locked.cookies.clear()
+    login(locked)
+    assert "phone" in locked.get("/api/customers").json()["columns"]
+    locked.cookies.clear()
+
+
+def test_hidden_personal_columns_when_not_logged_in(demo_db):
+    from starlette.requests import Request
+
+    from teiki.web.security import logged_in
+
+    request = Request({"type": "http", "session": {}, "headers": []})
+    assert not logged_in(request, Access(password="x"))
+    assert logged_in(request, Access())
+
+
+def test_loopback_server_refuses_other_host_headers(demo_db):
+    with TestClient(create_app(demo_db, access=Access(allowed_hosts=("127.0.0.1", "localhost")))) as c:
+        assert c.get("/api/status", headers={"host": "rebound.example"}).status_code == 400
+        assert c.get("/api/status", headers={"host": "127.0.0.1:8000"}).status_code == 200
+
+
+def test_serve_refuses_a_public_address_without_a_password(tmp_path):
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.duckdb"), "serve", "--host", "0.0.0.0"],
+                                env={"TEIKI_LANG": "en", "TEIKI_PASSWORD": ""})
+    assert result.exit_code == 2
+    assert "TEIKI_PASSWORD" in result.output and "0.0.0.0" in result.output
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
+
+
+# ------------------------------------------------------------------ uploads
+
+
+@pytest.fixture
+def writable(demo_db, tmp_path):
+    db = copy_db(demo_db, tmp_path)
+    with TestClient(create_app(db, access=Access(max_upload_bytes=4096))) as c:
+        yield c, db
+
+
+def csrf_of(c: TestClient) -> str:
+    return c.get("/data").text.split('name="csrf" value="')[1].split('"')[0]
+
+
+def counts(c: TestClient) -> dict[str, int]:
+    return {t["table"]: t["rows"] for t in c.get("/api/status").json()["tables"]}
+
+
+BAD_ORDERS = "受注番号,顧客番号,受注日時,商品コード,数量,金額\nW1,NEW1,not-a-date,M01,1,3980\n".encode()
+GOOD_ORDERS = "受注番号,顧客番号,受注日時,商品コード,数量,金額\nW1,NEW1,2026-10-30 10:00:00,M01,1,3980\n".encode()
+
+
+def test_upload_of_a_bad_file_shows_the_error_and_changes_nothing(writable):
+    c, _ = writable
+    before = counts(c)
+    r = c.post("/data/upload", data={"csrf": csrf_of(c)}, files={"file": ("受注.csv", BAD_ORDERS, "text/csv")})
+    assert r.status_code == 400 and 'id="upload-error"' in r.text
+    assert "受注.csv" in r.text and "受注日時" in r.text
+    assert counts(c) == before
+
+
+def test_upload_imports_and_the_cache_follows(writable):
+    c, db = writable
+    before = counts(c)
+    kpi_before = c.get("/api/kpi").json()["customers"]
+    r = c.post("/data/upload", data={"csrf": csrf_of(c)}, files={"file": ("new.csv", GOOD_ORDERS, "text/csv")})
+    assert r.status_code == 200 and 'id="upload-message"' in r.text, r.text
+    assert counts(c)["orders"] == before["orders"] + 1
+    assert c.get("/api/kpi").json()["customers"] == kpi_before + 1
+
+
+def test_upload_limits_csrf_and_file_names(writable):
+    c, _ = writable
+    before = counts(c)
+    token = csrf_of(c)
+    big = GOOD_ORDERS + b"W2,NEW2,2026-10-30 10:00:00,M01,1,3980\n" * 200
+    assert c.post("/data/upload", data={"csrf": token}, files={"file": ("big.csv", big)}).status_code == 413
+    assert c.post("/data/upload", data={"csrf": "forged"}, files={"file": ("a.csv", GOOD_ORDERS)}).status_code == 403
+    assert c.post("/data/upload", data={"csrf": token}, files={"file": ("run.sh", GOOD_ORDERS)}).status_code == 400
+    assert c.post("/data/upload", data={"csrf": token, "table": "passwords"},
+                  files={"file": ("a.csv", GOOD_ORDERS)}).status_code == 400
+    assert counts(c) == before
+
+
+@pytest.mark.parametrize(("given", "kept"), [
+    ("../../etc/passwd.csv", "passwd.csv"), ("..\\..\\x.csv", "x.csv"), ("受注 明細.csv", "受注_明細.csv"),
+    (".hidden.parquet", "hidden.parquet"), ("a/b/c.xlsx", "c.xlsx"), ("x;rm -rf.csv", "x_rm_-rf.csv"),
+])
+def test_upload_file_names_are_reduced_to_a_safe_base_name(given, kept):
+    assert safe_upload_name(given) == kept
+
+
+@pytest.mark.parametrize("given", ["", "noext", "evil.exe", "../..", ".csv.sh"])
+def test_upload_file_names_without_a_known_suffix_are_refused(given):
+    from teiki.errors import TeikiError
+
+    with pytest.raises(TeikiError):
+        safe_upload_name(given)

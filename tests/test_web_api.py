@@ -338,3 +338,17 @@ def test_upload_file_names_without_a_known_suffix_are_refused(given):
 
     with pytest.raises(TeikiError):
         safe_upload_name(given)
+
+
+def test_warm_start_computes_the_default_pages(demo_db):
+    import threading
+
+    app = create_app(demo_db, warm=True)
+    for thread in threading.enumerate():
+        if thread.name == "teiki-warm":
+            thread.join(120)
+    served = app.state.shop
+    for name, params in (("overview", {"as_of": None, "compare": "month"}), ("portfolio", {"as_of": None, "since": None})):
+        key = (name, *sorted(params.items()))
+        assert served.cached(key, lambda s: pytest.fail(f"{name} was not warmed"))["as_of"]
+    served.close()

@@ -153,7 +153,7 @@ class Shop:
         else:
             cols = by_columns(by)
         expr = cancel_reasons(subs, cols, Dictionary.load(reasons))
-        return _convert(results.arrow(expr.order_by([*cols, ibis.desc("count")])), output)
+        return _convert(results.arrow(expr.order_by([*cols, ibis.desc("count"), "reason"])), output)
 
     def retention_curves(self, by: str | None = None, as_of: dt.date | str | None = None, *,
                          max_delivery: int = JSON_DELIVERIES, output: str = "pandas"):

@@ -317,7 +317,7 @@ def serve(
     from teiki.web.app import create_app
 
     try:
-        web = create_app(c.db, access=access, lang=c.lang)
+        web = create_app(c.db, access=access, lang=c.lang, warm=True)
     except TeikiError as exc:
         _fail(c, exc)
     shown = f"[{host}]" if ":" in host else host

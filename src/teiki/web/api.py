@@ -122,5 +122,23 @@ PAGES = {"overview": pagedata.overview, "retention": pagedata.retention, "ltv": 
 
 def page_data(request: Request, name: str, **params: object) -> dict:
     """The :mod:`teiki.report.pagedata` dict of one page, cached per parameters."""
+    return cached_page(served(request), name, **params)
+
+
+def cached_page(shop: ServedShop, name: str, **params: object) -> dict:
     key = (name, *sorted(params.items()))
-    return served(request).cached(key, lambda s: PAGES[name](s, **params))
+    return shop.cached(key, lambda s: PAGES[name](s, **params))
+
+
+DEFAULT_PAGES = (("overview", {"as_of": None, "compare": "month"}), ("portfolio", {"as_of": None, "since": None}),
+                 ("retention", {"as_of": None, "by": "channel"}), ("ltv", {"as_of": None}),
+                 ("cancellations", {"as_of": None}))
+
+
+def warm(shop: ServedShop) -> None:
+    """Compute every page's default data (the pages as first opened), so the first visitor waits less."""
+    for name, params in DEFAULT_PAGES:
+        try:
+            cached_page(shop, name, **params)
+        except Exception:  # noqa: BLE001 - an empty or odd shop shows its error when the page is opened
+            return

@@ -10,6 +10,7 @@ from the network. ``/docs`` documents the API (Swagger UI from the fastapi-offli
 
 from __future__ import annotations
 
+import threading
 from importlib.resources import files
 from pathlib import Path
 
@@ -61,8 +62,9 @@ def wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and request.url.path != "/openapi.json"
 
 
-def create_app(db: Path, *, access: Access | None = None, lang: str | None = None) -> FastAPI:
-    """The dashboard over the shop database ``db`` (created empty when missing)."""
+def create_app(db: Path, *, access: Access | None = None, lang: str | None = None, warm: bool = False) -> FastAPI:
+    """The dashboard over the shop database ``db`` (created empty when missing); ``warm`` computes the
+    pages' default data in a background thread at start-up."""
     from teiki.web import api, pages
 
     access = access or Access()
@@ -112,4 +114,6 @@ def create_app(db: Path, *, access: Access | None = None, lang: str | None = Non
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    if warm:
+        threading.Thread(target=api.warm, args=(app.state.shop,), name="teiki-warm", daemon=True).start()
     return app

@@ -27,6 +27,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "by_cohort": ("初回購入月", "cohort (first-order month)"),
     "by_channel": ("初回流入経路", "first channel"),
     "by_first_product": ("初回商品", "first product"),
+    "group_unknown": ("(不明)", "(unknown)"),
     "error_title": ("エラー", "Error"),
     "empty_shop": ("受注データがまだありません。「データ」ページから取り込んでください。",
                    "There are no orders yet; import some on the Data page."),
@@ -66,9 +67,10 @@ PAGES: dict[str, tuple[str, str]] = {
     "axis_rate": ("率", "rate"),
     "axis_product": ("商品", "product"),
     "axis_cancellations": ("解約件数", "cancellations"),
-    "retention_note": ("継続率は打ち切りを考慮した積み上げ (継続中の定期は分母から外す) です。n は定期の件数。",
+    "retention_note": ("継続率は打ち切りを考慮した積み上げ (継続中の定期は分母から外す) です。n は定期の件数で、30件未満のグループは表にだけ載せます。",
                        "Retention is a product-limit estimate: subscriptions still running leave the "
-                       "denominator instead of counting as drop-outs. n = subscriptions."),
+                       "denominator instead of counting as drop-outs. n = subscriptions; groups with fewer than 30 "
+                       "are in the table, not the chart."),
     "col_group": ("グループ", "group"),
     "col_started": ("定期件数", "subscriptions"),
     "col_cancelled": ("解約", "cancelled"),

@@ -23,6 +23,14 @@ def segment_label(key: str, lang: str) -> str:
     return say("cpm_new", lang) if key == NEW else BY_KEY[key].label(lang)
 
 
+def group_name(name: str | None, lang: str) -> str:
+    """A breakdown group's label; ``(不明)`` / ``(unknown)`` when no value was recorded."""
+    return say("group_unknown", lang) if name is None else name
+
+
+MIN_OVERLAY = 30  # groups with fewer subscriptions are left out of the overlaid curves (they stay in the table)
+
+
 def _layout(title: str, x: str, y: str, **extra: object) -> dict:
     layout = {
         "title": {"text": title, "font": {"size": 15}},
@@ -64,7 +72,8 @@ def _line(name: str, curve: list[dict], **extra: object) -> dict:
 def retention_curves(d: dict, lang: str) -> dict:
     """定期継続率 by delivery: the whole shop (thick) and each group of ``d["by"]`` overlaid."""
     data = [_line(say("chart_all", lang), d["overall"], line={"width": 4, "color": "#222"})]
-    data += [_line(f'{g["group"]} (n={g["started"]:,})', g["curve"], line={"width": 1.5}) for g in d["groups"]]
+    data += [_line(f'{group_name(g["group"], lang)} (n={g["started"]:,})', g["curve"], line={"width": 1.5})
+             for g in d["groups"] if g["started"] >= MIN_OVERLAY]
     return {"data": data, "layout": _layout(say("chart_retention_title", lang, by=say(f'by_{d["by"]}', lang)),
                                             say("axis_delivery", lang), say("axis_retention", lang),
                                             yaxis={"title": {"text": say("axis_retention", lang)}, **PCT_AXIS,
@@ -89,8 +98,8 @@ def retention_heatmap(d: dict, lang: str) -> dict:
     for g in groups:
         by_n = {p["delivery"]: p["r"] for p in g["curve"]}
         z.append([by_n.get(n) for n in deliveries])
-    return {"data": [{"type": "heatmap", "x": deliveries, "y": [g["group"] for g in groups], "z": z,
-                      "colorscale": "Blues", "zmin": 0, "zmax": 1, "colorbar": {"tickformat": ".0%"},
+    return {"data": [{"type": "heatmap", "x": deliveries, "y": [group_name(g["group"], lang) for g in groups], "z": z,
+                      "colorscale": "Blues", "reversescale": True, "zmin": 0, "zmax": 1, "colorbar": {"tickformat": ".0%"},
                       "hovertemplate": "%{y} · %{x}: %{z:.1%}<extra></extra>"}],
             "layout": _layout(say("chart_heatmap_title", lang), say("axis_delivery", lang), say("by_cohort", lang),
                               height=max(380, 22 * len(groups) + 120),
@@ -103,7 +112,7 @@ def retention_heatmap(d: dict, lang: str) -> dict:
 def ltv_bars(d: dict, by: str, lang: str) -> dict:
     """年間LTV (revenue and gross profit per matured customer) per cohort month or first channel."""
     rows = d[by]
-    x = [r["group"] for r in rows]
+    x = [group_name(r["group"], lang) for r in rows]
     data = [
         {"type": "bar", "name": say("chart_ltv_revenue", lang), "x": x, "y": [r["ltv_mean_revenue"] for r in rows],
          "marker": {"color": "#3182bd"}, "customdata": [r["ltv_matured_customers"] for r in rows],
@@ -120,7 +129,7 @@ def ltv_bars(d: dict, by: str, lang: str) -> dict:
 def ltv_decomposition(d: dict, lang: str) -> dict:
     """LTV = purchases per customer × AOV, per first channel: purchases as bars, AOV as a line (right axis)."""
     rows = d["channel"]
-    x = [r["group"] for r in rows]
+    x = [group_name(r["group"], lang) for r in rows]
     data = [
         {"type": "bar", "name": say("chart_purchases", lang), "x": x, "y": [r["ltv_mean_purchases"] for r in rows],
          "marker": {"color": "#74c476"}, "hovertemplate": "%{x}: %{y:.2f}<extra></extra>"},

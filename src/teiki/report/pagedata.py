@@ -66,6 +66,9 @@ HEADLINE_KINDS = {"customers": "int", "revenue": "yen", "f2_conversion": "pct", 
                   "customer_churn": "pct", "revenue_churn": "pct"}
 
 
+BETTER = {"customer_churn": "down", "revenue_churn": "down"}  # the direction of a good change; others "up"
+
+
 def overview(shop, as_of: dt.date | str | None = None, compare: str = "month") -> dict:
     """Headline KPIs as of D against the previous period (D one month or one year earlier).
 
@@ -82,7 +85,7 @@ def overview(shop, as_of: dt.date | str | None = None, compare: str = "month") -
     for key, kind in HEADLINE_KINDS.items():
         v, p = h_now[key], h_prev[key]
         items.append({"key": key, "kind": kind, "value": v, "previous": p,
-                      "change": None if v is None or p is None else v - p})
+                      "change": None if v is None or p is None else v - p, "better": BETTER.get(key, "up")})
     return {"as_of": day.isoformat(), "previous_as_of": before.isoformat(), "compare": compare,
             "churn_month": h_now["churn_month"], "previous_churn_month": h_prev["churn_month"],
             "headline": items, "kpis": now,
@@ -112,6 +115,11 @@ def retention(shop, as_of: dt.date | str | None = None, by: str = "channel", max
     }
 
 
+def _name(value: object) -> str | None:
+    """A group's name as text; None stays None (no channel / product recorded)."""
+    return None if value is None else str(value)
+
+
 def _curve(rows: list[dict]) -> list[dict]:
     """Delivery 1 (r = 1) then the life-table rows, with the step-wise drop-out 1 − h."""
     out = [{"delivery": 1, "r": 1.0 if rows else None, "h": None, "dropout": None, "reached": None, "dropped": None}]
@@ -129,7 +137,7 @@ def _groups(shop, by: str, day, max_delivery: int) -> list[dict]:
     curves: dict[object, list[dict]] = {}
     for r in rows:
         curves.setdefault(r[col], []).append(r)
-    return [{"group": str(g), "started": int(counts.get(g, {}).get("started") or 0),
+    return [{"group": _name(g), "started": int(counts.get(g, {}).get("started") or 0),
              "cancelled": int(counts.get(g, {}).get("cancelled") or 0), "curve": _curve(curves[g])}
             for g in sorted(curves, key=lambda v: (v is None, str(v)))]
 
@@ -145,7 +153,7 @@ def ltv(shop, as_of: dt.date | str | None = None) -> dict:
     for by in ("cohort", "channel"):
         col = _group_key(by)
         rows = shop.kpi_by(by, day, output="pyarrow").to_pylist()
-        out[by] = [{"group": str(r[col]), **{c: r.get(c) for c in LTV_COLUMNS}} for r in rows]
+        out[by] = [{"group": _name(r[col]), **{c: r.get(c) for c in LTV_COLUMNS}} for r in rows]
     out["total"] = shop.kpis(day).to_dict()["ltv"]
     return out
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from teiki.messages import say
 from teiki.report import pagedata
-from teiki.report.charts import segment_label
+from teiki.report.charts import group_name, segment_label
 from teiki.segments.cpm import KEYS
 from teiki.segments.movement import MOVE_LABELS, MOVES, NEW
 
@@ -129,11 +129,12 @@ def retention_area(d: dict, lang: str) -> Area:
     by = say(f'by_{d["by"]}', lang)
     deliveries = range(1, d["max_delivery"] + 1)
     area.add(Table("curves", say("chart_retention_title", lang, by=by),
-                   [say("axis_delivery", lang), say("chart_all", lang), *[g["group"] for g in d["groups"]]],
+                   [say("axis_delivery", lang), say("chart_all", lang), *[group_name(g["group"], lang) for g in d["groups"]]],
                    _curve_columns([d["overall"], *[g["curve"] for g in d["groups"]]], deliveries)))
     area.add(Table("groups", say("report_groups", lang, by=by),
                    [say("col_group", lang), say("col_started", lang), say("col_cancelled", lang)],
-                   [[(g["group"], "text"), (g["started"], "int"), (g["cancelled"], "int")] for g in d["groups"]]))
+                   [[(group_name(g["group"], lang), "text"), (g["started"], "int"), (g["cancelled"], "int")]
+                    for g in d["groups"]]))
     steps = [p for p in d["overall"] if p["dropout"] is not None]
     area.add(Table("dropout", say("chart_dropout_title", lang),
                    [say("axis_delivery", lang), say("col_reached", lang), say("col_dropped", lang),
@@ -144,7 +145,7 @@ def retention_area(d: dict, lang: str) -> Area:
     heat_rows = []
     for g in cohorts:
         by_n = {p["delivery"]: p["r"] for p in g["curve"]}
-        heat_rows.append([(g["group"], "text"), *[(by_n.get(n), "pct") for n in deliveries]])
+        heat_rows.append([(group_name(g["group"], lang), "text"), *[(by_n.get(n), "pct") for n in deliveries]])
     area.add(Table("heatmap", say("chart_heatmap_title", lang),
                    [say("by_cohort", lang), *[say("col_delivery_n", lang, n=n) for n in deliveries]],
                    heat_rows, heat=True))
@@ -154,11 +155,11 @@ def retention_area(d: dict, lang: str) -> Area:
 # ------------------------------------------------------------------ LTV
 
 
-def _ltv_rows(rows: list[dict]) -> list[list[Cell]]:
+def _ltv_rows(rows: list[dict], lang: str) -> list[list[Cell]]:
     kinds = (("customers", "int"), ("ltv_matured_customers", "int"), ("ltv_mean_revenue", "yen"),
              ("ltv_mean_gross_profit", "yen"), ("ltv_mean_purchases", "num"), ("ltv_aov", "yen"),
              ("f2_conversion", "pct"), ("expected_deliveries", "num"))
-    return [[(r["group"], "text"), *[(r[c], kind) for c, kind in kinds]] for r in rows]
+    return [[(group_name(r["group"], lang), "text"), *[(r[c], kind) for c, kind in kinds]] for r in rows]
 
 
 def ltv_area(d: dict, lang: str) -> Area:
@@ -177,7 +178,7 @@ def ltv_area(d: dict, lang: str) -> Area:
         cols = [say(f"by_{by}", lang), say("col_customers", lang), say("col_matured", lang), say("col_ltv", lang),
                 say("col_ltv_gp", lang), say("col_purchases", lang), say("col_aov", lang), say("col_f2", lang),
                 say("kpi_expected_deliveries", lang)]
-        area.add(Table(by, say("chart_ltv_title", lang, by=say(f"by_{by}", lang)), cols, _ltv_rows(d[by])))
+        area.add(Table(by, say("chart_ltv_title", lang, by=say(f"by_{by}", lang)), cols, _ltv_rows(d[by], lang)))
     return area
 
 

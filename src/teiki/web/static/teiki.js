@@ -20,7 +20,7 @@
     return layout;
   }
 
-  function draw() { undefinedThing();
+  function draw() {
     document.querySelectorAll("div.chart").forEach(function (div) {
       var source = document.getElementById("figure-" + div.dataset.name);
       if (!source) { return; }

@@ -328,6 +328,27 @@ def test_upload_limits_csrf_and_file_names(writable):
     assert counts(c) == before
 
 
+def test_oversized_bodies_are_refused_while_they_arrive(writable):
+    from teiki.web.limits import FORM_OVERHEAD
+
+    c, _ = writable
+    before = counts(c)
+    huge = b"x" * (4096 + FORM_OVERHEAD + 1)
+    r = c.post("/data/upload", content=huge, headers={"content-type": "application/octet-stream"})
+    assert r.status_code == 413 and "MB" in r.text
+
+    def chunks():  # a multipart upload with no Content-Length: counted as it streams
+        yield (b'--XYZ\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n'
+               b"Content-Type: text/csv\r\n\r\n")
+        for _ in range(40):
+            yield b"y" * 65536
+        yield b"\r\n--XYZ--\r\n"
+
+    streamed = c.post("/data/upload", content=chunks(), headers={"content-type": "multipart/form-data; boundary=XYZ"})
+    assert streamed.status_code == 413
+    assert counts(c) == before
+
+
 @pytest.mark.parametrize(("given", "kept"), [
     ("../../etc/passwd.csv", "passwd.csv"), ("..\\..\\x.csv", "x.csv"), ("受注 明細.csv", "受注_明細.csv"),
     (".hidden.parquet", "hidden.parquet"), ("a/b/c.xlsx", "c.xlsx"), ("x;rm -rf.csv", "x_rm_-rf.csv"),

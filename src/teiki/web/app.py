@@ -27,6 +27,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from teiki.errors import TeikiError
 from teiki.messages import LANGS, default_lang, say
 from teiki.report.formatting import fmt, fmt_change
+from teiki.web.limits import FORM_OVERHEAD, BodyLimit
 from teiki.web.security import Access, csrf_token, logged_in, login_url, needs_login
 from teiki.web.state import ServedShop
 
@@ -92,6 +93,7 @@ def create_app(db: Path, *, access: Access | None = None, lang: str | None = Non
     if access.allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(access.allowed_hosts))
     app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(BodyLimit, limit=access.max_upload_bytes + FORM_OVERHEAD)
 
     @app.exception_handler(TeikiError)
     async def teiki_error(request: Request, exc: TeikiError):

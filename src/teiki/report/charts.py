@@ -38,10 +38,15 @@ def _layout(title: str, x: str, y: str, **extra: object) -> dict:
         "xaxis": {"title": {"text": x}, "automargin": True},
         "yaxis": {"title": {"text": y}, "automargin": True},
         "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
-        "legend": {"orientation": "h", "y": -0.2},
+        # under the plot at the figure's bottom edge, so rotated tick labels and axis titles never run into it
+        "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
         "height": 380,
     }
-    layout.update(extra)
+    for key, value in extra.items():  # an axis or legend given merges into the default (keeping its title)
+        layout[key] = {**layout[key], **value} if isinstance(value, dict) and isinstance(layout.get(key), dict) else value
+    for key, axis in layout.items():  # every axis (a right-hand one included) grows the margin to fit its labels
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            axis.setdefault("automargin", True)
     return layout
 
 
@@ -57,7 +62,7 @@ def subscribers_by_month(d: dict, lang: str) -> dict:
     return {"data": [{"type": "bar", "name": say("chart_subscribers", lang), "x": [m["month"] for m in months],
                       "y": [m["subscribed_at_start"] for m in months], "marker": {"color": "#3182bd"}}],
             "layout": _layout(say("chart_subscribers_title", lang), say("axis_month", lang),
-                              say("chart_subscribers", lang))}
+                              say("chart_subscribers", lang), xaxis={"type": "category"})}
 
 
 # ------------------------------------------------------------------ retention
@@ -103,7 +108,7 @@ def retention_heatmap(d: dict, lang: str) -> dict:
                       "hovertemplate": "%{y} · %{x}: %{z:.1%}<extra></extra>"}],
             "layout": _layout(say("chart_heatmap_title", lang), say("axis_delivery", lang), say("by_cohort", lang),
                               height=max(380, 22 * len(groups) + 120),
-                              yaxis={"autorange": "reversed", "type": "category", "automargin": True})}
+                              yaxis={"autorange": "reversed", "type": "category"})}
 
 
 # ------------------------------------------------------------------ LTV
@@ -160,9 +165,8 @@ def revenue_shares(d: dict, lang: str) -> dict:
     note = {"x": 0.5, "y": 0.5, "yanchor": "bottom", "text": say("chart_health_line", lang), "showarrow": False,
             "font": {"color": "#d62728"}}
     return {"data": data, "layout": _layout(say("chart_shares_title", lang), say("axis_share", lang), "",
-                                            barmode="stack", shapes=[line], annotations=[note], height=260,
-                                            xaxis={"tickformat": ".0%", "range": [0, 1]},
-                                            legend={"orientation": "h", "y": -0.35})}
+                                            barmode="stack", shapes=[line], annotations=[note], height=300,
+                                            xaxis={"tickformat": ".0%", "range": [0, 1]})}
 
 
 def history_stacked(d: dict, lang: str) -> dict:

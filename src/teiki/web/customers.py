@@ -16,6 +16,7 @@ from starlette.background import BackgroundTask
 
 from teiki.errors import TeikiError
 from teiki.report.export import write_csv, write_xlsx
+from teiki.report.pagedata import resolve_day
 from teiki.segments.cpm import KEYS
 from teiki.segments.movement import NEW
 from teiki.web.security import logged_in
@@ -62,10 +63,11 @@ def _table(request: Request, q: ListQuery) -> pa.Table:
 def page(request: Request, q: ListQuery) -> dict:
     """One page of the list: ``{"total", "page", "per_page", "pages", "columns", "rows"}``."""
     table = _table(request, q)
+    day = request.app.state.shop.cached(("resolve", q.as_of), lambda s: resolve_day(s, q.as_of))
     total = table.num_rows
     pages = max(1, -(-total // q.per_page))
     start = (min(q.page, pages) - 1) * q.per_page
-    return {"segment": q.segment, "as_of": q.as_of, "since": q.since, "from_segment": q.from_segment,
+    return {"segment": q.segment, "as_of": day, "since": q.since, "from_segment": q.from_segment,
             "sort": q.sort, "desc": q.desc, "total": total, "page": min(q.page, pages), "per_page": q.per_page,
             "pages": pages, "first": start + 1 if total else 0, "last": min(start + q.per_page, total),
             "columns": table.column_names, "rows": table.slice(start, q.per_page).to_pylist()}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from teiki.cli.kpi import fmt
 from teiki.messages import say
+from teiki.report.formatting import fmt
 from teiki.segments.cpm import BY_KEY, KEYS
 from teiki.segments.movement import MOVE_LABELS, NEW
 from teiki.segments.portfolio import RFM, History, Migration, Portfolio

@@ -16,6 +16,7 @@ from teiki.errors import TeikiError
 from teiki.io.readers import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES
 from teiki.messages import LANGS
 from teiki.report import charts
+from teiki.report.kpilist import headline as kpi_rows
 from teiki.segments.cpm import BY_KEY, KEYS, SEGMENTS
 from teiki.segments.movement import MOVE_LABELS, NEW
 from teiki.store.schema import TABLES
@@ -43,8 +44,6 @@ def overview(request: Request, as_of: AsOf = None, compare: Literal["month", "ye
         return _empty(request, "page_overview")
     lang = request_lang(request)
     d = page_data(request, "overview", as_of=as_of, compare=compare)
-    from teiki.cli.kpi import headline as kpi_rows  # the CLI's full KPI list, labelled
-
     kpis = request.app.state.shop.cached(("kpi_rows", d["as_of"], lang),
                                          lambda s: [(label, value, kind) for _, label, value, kind in
                                                     kpi_rows(s.kpis(dt.date.fromisoformat(d["as_of"])), lang)])

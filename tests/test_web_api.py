@@ -226,6 +226,20 @@ def test_with_a_password_everything_needs_login(locked):
     locked.cookies.clear()
 
 
+def test_failed_logins_are_throttled_per_address(demo_db):
+    from teiki.web.security import LoginThrottle
+
+    now = [1000.0]
+    throttle = LoginThrottle(limit=3, window=600, clock=lambda: now[0])
+    with TestClient(create_app(demo_db, access=Access(password=PASSWORD, throttle=throttle))) as c:
+        assert [login(c, "guess").status_code for _ in range(3)] == [401, 401, 401]
+        refused = login(c)  # even the right password waits now
+        assert refused.status_code == 429 and "10" in refused.text
+        now[0] += 601
+        assert login(c).status_code == 303
+    assert throttle.wait_seconds("elsewhere") == 0
+
+
 def test_login_needs_the_csrf_token(locked):
     locked.cookies.clear()
     r = locked.post("/login", data={"password": PASSWORD, "csrf": "forged"}, follow_redirects=False)

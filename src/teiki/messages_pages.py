@@ -190,6 +190,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "login_password": ("パスワード", "Password"),
     "login_submit": ("ログイン", "Log in"),
     "login_failed": ("パスワードが違います。", "Wrong password."),
+    "login_throttled": ("ログインの失敗が続いたため、{minutes} 分ほど待ってからやり直してください。",
+                        "Too many failed logins: wait about {minutes} minutes and try again."),
     "login_required": ("ログインが必要です。", "Log in first."),
     "csrf_failed": ("フォームの有効期限が切れました。ページを開き直してください。",
                     "The form expired; reload the page and try again."),

@@ -200,9 +200,16 @@ def login(request: Request, password: Annotated[str, Form()] = "", csrf: Annotat
     if not csrf_ok(request, csrf):
         return render(request, "login.html", 403, title="page_login", next=safe_next(next),
                       error=_say("csrf_failed", lang))
+    who = request.client.host if request.client else "?"
+    wait = access.throttle.wait_seconds(who)
+    if wait > 0:
+        return render(request, "login.html", 429, title="page_login", next=safe_next(next),
+                      error=_say("login_throttled", lang, minutes=max(1, round(wait / 60))))
     if not access.check_password(password):
+        access.throttle.failed(who)
         return render(request, "login.html", 401, title="page_login", next=safe_next(next),
                       error=_say("login_failed", lang))
+    access.throttle.succeeded(who)
     request.session.clear()
     request.session["user"] = "owner"
     return RedirectResponse(safe_next(next), status_code=303)

@@ -6,6 +6,7 @@
 - Any other address needs a password (``TEIKI_PASSWORD`` / ``--password``); then
   every page and API call needs a login, kept in a signed session cookie.
 - Every form carries a CSRF token tied to the session and checked on POST.
+- Failed logins are throttled per client address (:class:`LoginThrottle`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -33,6 +36,34 @@ def is_loopback(host: str) -> bool:
 
 
 @dataclass
+class LoginThrottle:
+    """At most ``limit`` failed logins per client address within ``window`` seconds; then the address waits
+    until the oldest failure leaves the window (a password cannot be guessed at machine speed)."""
+
+    limit: int = 5
+    window: float = 600.0
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict[str, list[float]] = field(default_factory=dict)
+
+    def _recent(self, who: str) -> list[float]:
+        now = self.clock()
+        recent = [t for t in self._failures.get(who, []) if now - t < self.window]
+        self._failures[who] = recent
+        return recent
+
+    def wait_seconds(self, who: str) -> float:
+        """0 when ``who`` may try; else how long until it may."""
+        recent = self._recent(who)
+        return 0.0 if len(recent) < self.limit else self.window - (self.clock() - recent[0])
+
+    def failed(self, who: str) -> None:
+        self._recent(who).append(self.clock())
+
+    def succeeded(self, who: str) -> None:
+        self._failures.pop(who, None)
+
+
+@dataclass
 class Access:
     """The access settings of one server."""
 
@@ -40,6 +71,7 @@ class Access:
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))  # signs session cookies
     max_upload_bytes: int = 200 * 1024 * 1024
     allowed_hosts: tuple[str, ...] | None = None  # Host header values accepted; None = any
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     @property
     def login_required(self) -> bool:

@@ -121,7 +121,9 @@ def _data_page(request: Request, status: int = 200, **context: object) -> Respon
     st = served(request).cached(("status",), status_dict)
     access = request.app.state.access
     units = {name: "unit_orders" if spec.replace_whole_group else "unit_records" for name, spec in TABLES.items()}
-    return render(request, "data.html", status, title="page_data", st=st, tables=list(TABLES), units=units,
+    lang = request_lang(request)
+    label = {name: f"{spec.ja} ({name})" if lang == "ja" else name for name, spec in TABLES.items()}
+    return render(request, "data.html", status, title="page_data", st=st, tables=list(TABLES), units=units, label=label,
                   mb=access.max_upload_bytes // (1024 * 1024), suffixes=", ".join(UPLOAD_SUFFIXES), **context)
 
 

@@ -6,8 +6,9 @@ Writes orders, subscriptions, subscription_events, products, customers and
 contacts (.parquet) for ``teiki import``. Three years of orders ending
 2026-10-31: first orders are trials, direct subscriptions or one-off buys;
 subscriptions ship every ~30 days until they are cancelled (with a Japanese
-reason) or the period ends; cross-sell add-ons make multi-line orders; ~3% of
-orders are cancelled. Built in vectorised chunks of customers, so memory stays
+reason) or the period ends; cross-sell add-ons make multi-line orders; one-off
+buyers repeat as in a BG/NBD (own stop chance and purchase rate); ~3% of orders
+are cancelled. Built in vectorised chunks of customers, so memory stays
 flat whatever the size. ``write(out_dir, customers, seed)`` does the same.
 """
 
@@ -108,8 +109,12 @@ def chunk(rng: np.random.Generator, c0: int, n: int, o0: int, k0: int) -> tuple[
     reorder = (kind == TRIAL) & ~converted & (r() < 0.2)
     chain = np.flatnonzero((kind == ONE_OFF) | reorder)
     c_start = np.where(kind[chain] == ONE_OFF, first[chain], first[chain] + (14 + rng.integers(0, 30, len(chain))) * DAY)
-    oo, j = expand(rng.geometric(np.where(kind[chain] == ONE_OFF, 0.35, 0.5)))
-    gap = np.where(j > 0, rng.integers(25, 80, len(oo)) * DAY + rng.integers(-DAY, DAY, len(oo)), 0)
+    # BG/NBD-like: each buyer has their own chance to stop after a purchase (beta, mean 0.35 / 0.5) and
+    # their own purchase rate (gamma, mean gap ~50 days); gaps between purchases are exponential
+    stop = rng.beta(np.where(kind[chain] == ONE_OFF, 1.4, 2.0), 2.6, len(chain))
+    rate = rng.gamma(2.0, 1 / 100.0, len(chain))  # purchases per day
+    oo, j = expand(rng.geometric(np.maximum(stop, 1e-3)))
+    gap = np.where(j > 0, (7 + rng.exponential(1 / rate[oo])) * DAY, 0).astype(np.int64)
     csum = np.cumsum(gap)
     t_one = c_start[oo] + csum - np.repeat(csum[j == 0], np.bincount(oo, minlength=len(chain)))
     cust_one = chain[oo]

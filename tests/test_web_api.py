@@ -19,10 +19,10 @@ from teiki.web.app import create_app
 from teiki.web.pages import safe_upload_name
 from teiki.web.security import Access, is_loopback, safe_next
 
-PAGES = ("/", "/retention", "/ltv", "/portfolio", "/cancellations", "/customers", "/data")
+PAGES = ("/", "/retention", "/ltv", "/portfolio", "/cancellations", "/forecast", "/customers", "/data")
 ENDPOINTS = ("/api/kpi", "/api/kpi/by?by=channel", "/api/cpm", "/api/cpm/history", "/api/cpm/migration?start=2026-06-30",
              "/api/cpm/rfm", "/api/overview", "/api/retention", "/api/ltv", "/api/portfolio", "/api/cancellations",
-             "/api/customers", "/api/status")
+             "/api/customers", "/api/status", "/api/forecast", "/api/forecast?by=cohort&cpa=4000")
 PASSWORD = "correct horse"
 
 
@@ -74,7 +74,7 @@ def test_every_endpoint_answers_json(client, url):
     "/api/cpm/history?start=2026-10-01&end=2026-01-01", "/api/overview?compare=week", "/api/retention?by=colour",
     "/api/customers?segment=vip", "/api/customers?page=0", "/api/customers?per_page=100000",
     "/api/customers?sort=password", "/api/customers?from_segment=loyal", "/api/customers/download?format=pdf",
-    "/api/portfolio?since=2027-01-01",
+    "/api/portfolio?since=2027-01-01", "/api/forecast?by=planet", "/api/forecast?horizon=0", "/api/forecast?cpa=-1",
 ])
 def test_bad_parameters_get_a_readable_4xx(client, url):
     r = client.get(url)

@@ -42,7 +42,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots
 HOST = "127.0.0.1"
 PASSWORD = "s3cret-pass"
 PAGES = {"overview": "/", "retention": "/retention", "ltv": "/ltv", "portfolio": "/portfolio",
-         "cancellations": "/cancellations", "customers": "/customers", "data": "/data"}
+         "cancellations": "/cancellations", "forecast": "/forecast?cpa=5000", "customers": "/customers",
+         "data": "/data"}
 JA_ORDER_HEADER = ["受注番号", "顧客番号", "受注日時", "商品コード", "数量", "金額"]
 TIMEOUT_MS = 20_000
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from teiki.messages_forecast import FORECAST
 from teiki.messages_pages import PAGES
 
 LANGS = ("ja", "en")
@@ -367,6 +368,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 CATALOGUE |= PAGES  # the dashboard's and reports' labels (teiki.messages_pages)
+CATALOGUE |= FORECAST  # the forecasts' labels (teiki.messages_forecast)
 
 
 def default_lang() -> str:

@@ -1,4 +1,4 @@
-"""The ``teiki`` command line: demo, import, status, kpi, cpm, segment list, report, serve.
+"""The ``teiki`` command line: demo, import, status, kpi, cpm, segment list, forecast, report, serve.
 
 Global options come before the command: ``teiki --db shop.duckdb --lang en import orders.csv``.
 Errors print as one paragraph; ``--debug`` shows the traceback as well.
@@ -292,6 +292,55 @@ def segment_list(
         return
     records = table.to_pylist()
     write_report(records, {"customers": records}, format_, out, c.lang, c.console)
+
+
+@app.command(help=_help("help_forecast"))
+def forecast(
+    ctx: typer.Context,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help=_help("help_as_of"))] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help=_help("help_forecast_by"))] = None,
+    horizon: Annotated[int, typer.Option("--horizon", min=1, max=60, help=_help("help_horizon"))] = 12,
+    cpa: Annotated[Optional[float], typer.Option("--cpa", min=0, help=_help("help_cpa"))] = None,
+    backtest: Annotated[bool, typer.Option("--backtest", help=_help("help_backtest"))] = False,
+    customers: Annotated[bool, typer.Option("--customers", help=_help("help_customers"))] = False,
+    format_: Annotated[str, typer.Option("--format", "-f", help=_help("help_format"))] = "table",
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help=_help("help_kpi_out"))] = None,
+) -> None:
+    """Forecasts (SPEC §5): per group, the backtest, or the per-customer scores."""
+    from teiki.cli import forecast as face
+    from teiki.cli.output import write_report
+
+    c = _ctx(ctx)
+    _check_output(c, format_, out)
+    if by is not None and by not in ("cohort", "channel", "first_product"):
+        raise typer.BadParameter("--by must be cohort, channel or first_product")
+    if backtest and as_of is None:
+        c.errors.print(say("backtest_needs_as_of", c.lang))
+        raise typer.Exit(2)
+    try:
+        with _open_shop(c, create=False) as shop:
+            if customers:
+                table = shop.customer_scores(as_of, output="pyarrow")
+            elif backtest:
+                report = shop.forecast_backtest(as_of, by, horizon=horizon)
+            else:
+                report = shop.forecast(as_of, by, horizon=horizon, cpa=cpa)
+    except TeikiError as exc:
+        _fail(c, exc)
+    if customers:
+        if format_ == "table":
+            format_ = "csv" if out is not None else "json"
+        records = table.to_pylist()
+        write_report(records, {"scores": records}, format_, out, c.lang, c.console)
+        return
+    if format_ == "table":
+        (face.print_backtest if backtest else face.print_forecast)(c.console, report, c.lang)
+        return
+    sheets = {"forecast": report.records()}
+    if not backtest:
+        sheets["retention"] = [{"group": g["group"], **r} for g in report.groups for r in g["retention"]]
+        sheets["monthly"] = [{"group": g["group"], **m} for g in report.groups for m in g["monthly"]]
+    write_report(report.to_dict(), sheets, format_, out, c.lang, c.console)
 
 
 @app.command(help=_help("help_serve"))

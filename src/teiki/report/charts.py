@@ -228,3 +228,57 @@ def offer_rates(d: dict, lang: str) -> dict:
                       "hovertemplate": "%{x}: %{y:.1%} (%{customdata[0]:,} / %{customdata[1]:,})<extra></extra>"}],
             "layout": _layout(say("chart_offers_title", lang), "", say("axis_rate", lang),
                               yaxis={**PCT_AXIS, "automargin": True})}
+
+
+# ------------------------------------------------------------------ forecasts
+
+
+def forecast_curve(d: dict, lang: str) -> dict:
+    """The whole shop's 定期継続率: observed points, the forecast line and its 80% band."""
+    rows = d["overall"]["retention"]
+    x = [r["delivery"] for r in rows]
+    band = [r for r in rows if r["lower"] is not None]
+    data = []
+    if band:
+        data += [
+            {"type": "scatter", "mode": "lines", "x": [r["delivery"] for r in band], "y": [r["upper"] for r in band],
+             "line": {"width": 0}, "showlegend": False, "hoverinfo": "skip"},
+            {"type": "scatter", "mode": "lines", "x": [r["delivery"] for r in band], "y": [r["lower"] for r in band],
+             "line": {"width": 0}, "fill": "tonexty", "fillcolor": "rgba(49,130,189,0.2)", "name": "80%",
+             "hoverinfo": "skip"},
+            {"type": "scatter", "mode": "lines", "name": say("chart_forecast", lang), "x": x,
+             "y": [r["forecast"] for r in rows], "line": {"color": "#3182bd", "width": 3},
+             "hovertemplate": "%{x}: %{y:.1%}<extra></extra>"},
+        ]
+    seen = [r for r in rows if r["observed"] is not None]
+    data.append({"type": "scatter", "mode": "markers", "name": say("chart_observed", lang),
+                 "x": [r["delivery"] for r in seen], "y": [r["observed"] for r in seen],
+                 "marker": {"color": "#222", "size": 7}, "hovertemplate": "%{x}: %{y:.1%}<extra></extra>"})
+    return {"data": data, "layout": _layout(say("chart_forecast_title", lang), say("axis_delivery", lang),
+                                            say("axis_retention", lang), yaxis={**PCT_AXIS, "range": [0, 1.02]})}
+
+
+def break_even_cpa(d: dict, lang: str) -> dict:
+    """限界CPA (forecast 12-month gross-profit LTV per new customer) per group."""
+    rows = d["groups"]
+    return {"data": [{"type": "bar", "x": [group_name(r["group"], lang) for r in rows],
+                      "y": [r["break_even_cpa"] for r in rows], "marker": {"color": "#31a354"},
+                      "hovertemplate": "%{x}: ¥%{y:,.0f}<extra></extra>"}],
+            "layout": _layout(say("chart_cpa_title", lang, by=say(f'by_{d["by"]}', lang)), say(f'by_{d["by"]}', lang),
+                              say("axis_yen", lang), yaxis={"tickprefix": "¥", "tickformat": ",.0f"},
+                              xaxis={"type": "category"})}
+
+
+def cumulative_gross_profit(d: dict, lang: str) -> dict:
+    """Cumulative forecast gross profit per new customer by month, one line per group (a CPA line when given)."""
+    data = [{"type": "scatter", "mode": "lines+markers", "name": group_name(g["group"], lang),
+             "x": [m["month"] for m in g["monthly"]], "y": [m["gross_profit"] for m in g["monthly"]],
+             "hovertemplate": "%{x}: ¥%{y:,.0f}<extra>" + group_name(g["group"], lang) + "</extra>"}
+            for g in d["groups"]]
+    shapes = []
+    if d.get("cpa"):
+        shapes = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": d["cpa"], "y1": d["cpa"],
+                   "line": {"color": "#d62728", "dash": "dash", "width": 2}}]
+    return {"data": data, "layout": _layout(say("chart_cumulative_title", lang), say("axis_month", lang),
+                                            say("axis_yen", lang), shapes=shapes,
+                                            yaxis={"tickprefix": "¥", "tickformat": ",.0f"})}

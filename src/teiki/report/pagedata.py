@@ -188,3 +188,21 @@ def cancellations(shop, as_of: dt.date | str | None = None) -> dict:
         "churn_monthly": k["churn_monthly"],
         "offer_rates": k["offer_rates"],
     }
+
+
+FORECAST_BY = ("channel", "cohort", "first_product")
+
+
+def forecast(shop, as_of: dt.date | str | None = None, by: str = "channel", horizon: int = 12,
+             cpa: float | None = None) -> dict:
+    """The forecast for the whole shop (observed and projected retention with its 80% interval) and per
+    group of ``by`` (限界CPA, cumulative gross profit by month, payback month for ``cpa``)."""
+    if by not in FORECAST_BY:
+        raise TeikiError("bad_choice", name="by", value=by, choices=", ".join(FORECAST_BY))
+    day = resolve_day(shop, as_of)
+    if day is None:
+        raise TeikiError("no_orders")
+    whole = shop.forecast(day, None, horizon=horizon, cpa=cpa).to_dict()
+    groups = shop.forecast(day, by, horizon=horizon, cpa=cpa).to_dict()
+    return {"as_of": day.isoformat(), "by": by, "horizon_months": horizon, "cpa": cpa,
+            "overall": whole["groups"][0], "groups": groups["groups"]}

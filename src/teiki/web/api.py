@@ -93,6 +93,12 @@ def cancellations(request: Request, as_of: AsOf = None):
     return as_json(page_data(request, "cancellations", as_of=as_of))
 
 
+@router.get("/forecast", summary="Forecast page: retention forecast with interval, 限界CPA and LTV by group")
+def forecast(request: Request, as_of: AsOf = None, by: Literal["channel", "cohort", "first_product"] = "channel",
+             horizon: Annotated[int, Query(ge=1, le=60)] = 12, cpa: Annotated[float | None, Query(ge=0)] = None):
+    return as_json(page_data(request, "forecast", as_of=as_of, by=by, horizon=horizon, cpa=cpa))
+
+
 @router.get("/customers", summary="A customer list: a CPM segment or a migration cell, one page of it")
 def customers(request: Request, query: Annotated[lists.ListQuery, Query()]):
     return as_json(lists.page(request, query))
@@ -117,7 +123,7 @@ def status_dict(shop) -> dict:
 
 
 PAGES = {"overview": pagedata.overview, "retention": pagedata.retention, "ltv": pagedata.ltv,
-         "portfolio": pagedata.portfolio, "cancellations": pagedata.cancellations}
+         "portfolio": pagedata.portfolio, "cancellations": pagedata.cancellations, "forecast": pagedata.forecast}
 
 
 def page_data(request: Request, name: str, **params: object) -> dict:

@@ -36,7 +36,7 @@ from teiki.web.state import ServedShop
 HERE = Path(__file__).parent
 PLOTLY_JS = files("plotly") / "package_data" / "plotly.min.js"
 NAV = (("/", "page_overview"), ("/retention", "page_retention"), ("/ltv", "page_ltv"),
-       ("/portfolio", "page_portfolio"), ("/cancellations", "page_cancellations"),
+       ("/portfolio", "page_portfolio"), ("/cancellations", "page_cancellations"), ("/forecast", "page_forecast"),
        ("/customers", "page_customers"), ("/data", "page_data"))
 SESSION_HOURS = 12
 

@@ -99,6 +99,19 @@ def cancellations(request: Request, as_of: AsOf = None):
     return render(request, "cancellations.html", title="page_cancellations", d=d, figures=figures)
 
 
+@router.get("/forecast")
+def forecast(request: Request, as_of: AsOf = None, by: Literal["channel", "cohort", "first_product"] = "channel",
+             cpa: Annotated[float | None, Query(ge=0)] = None):
+    if not _has_orders(request):
+        return _empty(request, "page_forecast")
+    lang = request_lang(request)
+    d = page_data(request, "forecast", as_of=as_of, by=by, horizon=12, cpa=cpa)
+    figures = {"curve": charts.forecast_curve(d, lang), "cpa": charts.break_even_cpa(d, lang),
+               "cumulative": charts.cumulative_gross_profit(d, lang)}
+    return render(request, "forecast.html", title="page_forecast", d=d, figures=figures,
+                  label=lambda g: charts.group_name(g, lang))
+
+
 @router.get("/customers")
 def customers(request: Request, query: Annotated[lists.ListQuery, Query()]):
     if not _has_orders(request):

@@ -1,0 +1,259 @@
+"""The BG/NBD model of repeat purchasing (Fader, Hardie & Lee 2005, "Counting Your Customers the Easy Way").
+
+Story (FHL 2005): while active, a customer buys as a Poisson process with rate λ ~ gamma(r, α); after any
+transaction they become inactive with probability p ~ beta(a, b); λ and p are independent. A customer's
+history is (x, t_x, T): x repeat purchases, the last at t_x, observed for T since their first purchase.
+
+References: P. S. Fader, B. G. S. Hardie, K. L. Lee (2005), Marketing Science 24(2) 275–284 (eqs. 6, 9, 10);
+Fader, Hardie & Lee (2008), "Computing P(alive) using the BG/NBD model" (brucehardie.com note 021);
+Fader & Hardie (2013), "Overcoming the BG/NBD model's #NUM! error problem" (note 027), whose rearranged
+likelihood is the one evaluated here.
+
+The input checks, row compression, fitting and repr helpers below are shared with :mod:`teiki.models.paretonbd`
+and :mod:`teiki.models.gammagamma`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from scipy.special import betaln, expit, gammaln, hyp2f1
+
+from teiki.models.mle import Fit, fit_positive, weights_or_ones
+
+#: a parameter (relative to the data's scale) beyond e^±15 ≈ 3·10^±6 means the maximum is at infinity
+DIVERGED_LOG = 15.0
+
+
+def histories(frequency, recency, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, t_x, T) as broadcast float arrays, checked: finite, x a whole number ≥ 0, 0 ≤ t_x ≤ T, t_x = 0 if x = 0."""
+    try:
+        x, t_x, age = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (frequency, recency, T)))
+    except ValueError as exc:
+        raise ValueError("frequency, recency and T must have the same length") from exc
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(t_x)) and np.all(np.isfinite(age))):
+        raise ValueError("frequency, recency and T must be finite numbers (no NaN or infinity)")
+    if np.any(x < 0) or np.any(x != np.round(x)):
+        raise ValueError("frequency (repeat purchases) must be a whole number ≥ 0")
+    if np.any(t_x < 0) or np.any(age < 0):
+        raise ValueError("recency and T must be ≥ 0 (time since the first purchase)")
+    if np.any(t_x > age):
+        raise ValueError("recency (time of the last purchase) cannot exceed T (time observed)")
+    if np.any((x == 0) & (t_x > 0)):
+        raise ValueError("a customer with frequency 0 has recency 0 (no repeat purchase to date)")
+    return x, t_x, age
+
+
+def compress(columns: tuple[np.ndarray, ...], weights: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """Unique rows of ``columns`` with their summed weights (rows of weight 0 dropped): the sufficient statistics."""
+    keep = weights > 0
+    stacked = np.column_stack([c[keep] for c in columns])
+    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    counts = np.bincount(inverse.ravel(), weights=weights[keep], minlength=len(unique))
+    return tuple(unique[:, i] for i in range(unique.shape[1])), counts
+
+
+def fitted_or_raise(model) -> dict[str, float]:
+    """The model's ``params_``, or a ValueError saying how to get them."""
+    if getattr(model, "params_", None) is None:
+        raise ValueError(f"{type(model).__name__} has no parameters yet: call .fit(...) or .from_params(...)")
+    return model.params_
+
+
+def fit_with_checks(model, log_likelihood, start, n_customers: float, scales) -> Fit:
+    """Maximise ``log_likelihood(params)`` (minus the model's penalty) and refuse a maximum at infinity, i.e. a
+    parameter beyond e^±15 times its ``scales`` entry (1 for shapes; the data's mean T or spend for α, β, γ).
+
+    The optimiser sees the objective divided by the number of customers: a sum over thousands of customers is
+    ~10⁴ in size, where the optimiser's absolute tolerances fall below floating-point resolution and it would
+    run to its evaluation limit. The covariance and log-likelihood are scaled back.
+    """
+    names = model.param_names
+
+    def objective(params: np.ndarray) -> float:
+        penalty = model.penalizer * float(np.sum(np.log(params) ** 2))
+        return (penalty - log_likelihood(params)) / n_customers
+
+    with np.errstate(all="ignore"):  # trial points far out overflow; fit_positive treats them as +inf
+        scaled = fit_positive(objective, names, start)
+    fit = dataclasses.replace(scaled, log_likelihood=scaled.log_likelihood * n_customers,
+                              cov_log=None if scaled.cov_log is None else scaled.cov_log / n_customers)
+    log_est = np.log(fit.estimates / np.asarray(scales, dtype=float))
+    if not np.isfinite(fit.log_likelihood) or np.any(np.abs(log_est) > DIVERGED_LOG):
+        worst = names[int(np.argmax(np.abs(log_est)))]
+        raise ValueError(f"the likelihood of these {n_customers:g} customers has no finite maximum "
+                         f"({worst} runs off to {'0' if log_est[names.index(worst)] < 0 else 'infinity'}): "
+                         "too few or too regular histories for this model; pass penalizer > 0 to regularise")
+    return fit
+
+
+def describe(model) -> str:
+    """``Name(r=…, …; fitted on N customers, log-likelihood LL)`` — the shared ``__repr__``."""
+    name = type(model).__name__
+    if model.params_ is None:
+        return f"{name}(not fitted, penalizer={model.penalizer:g})"
+    params = ", ".join(f"{k}={v:.4g}" for k, v in model.params_.items())
+    if model.fit_ is None:
+        return f"{name}({params}; parameters set, not fitted)"
+    return (f"{name}({params}; fitted on {model.n_customers_:,.0f} customers, "
+            f"log-likelihood {model.log_likelihood_:.2f}, penalizer={model.penalizer:g})")
+
+
+def as_output(values: np.ndarray, *inputs) -> np.ndarray | float:
+    """A float when every input was a scalar, else the array (−0.0 shown as 0.0)."""
+    values = np.asarray(values, dtype=float) + 0.0
+    return float(values) if all(np.ndim(v) == 0 for v in inputs) else values
+
+
+def euler_2f1(a, b, c, z) -> np.ndarray:
+    """(1 − z)^(a+b−c) · ₂F₁(a, b; c; z) = ₂F₁(c − a, c − b; c; z) (Euler's transformation, A&S 15.3.3)."""
+    return hyp2f1(c - a, c - b, c, z)
+
+
+def _log_likelihood(params, x_values, x_index, x, t_x, T) -> np.ndarray:
+    """Eq. (6) in logs, with the terms that depend on x alone computed once per distinct x (``x_values``)."""
+    r, alpha, a, b = params
+    per_x = gammaln(r + x_values) - gammaln(r) + betaln(a, b + x_values) - betaln(a, b)
+    log_died_odds = np.log(a) - np.log(b + np.maximum(x_values, 1.0) - 1.0)
+    at_T = -(r + x) * np.log(alpha + T)
+    died = log_died_odds[x_index] - (r + x) * np.log(alpha + t_x)
+    bracket = np.where(x > 0, np.logaddexp(at_T, died), at_T)
+    return r * np.log(alpha) + per_x[x_index] + bracket
+
+
+class BetaGeoNBD:
+    """BG/NBD: gamma(r, α) purchase rates, beta(a, b) drop-out probabilities. Time unit = that of ``recency``/``T``.
+
+    ``penalizer`` (default 0, plain maximum likelihood) adds penalizer · Σ (log θ)² to the negative
+    log-likelihood, pulling the parameters towards 1 (α in the data's time unit) when the data cannot pin
+    them down.
+    Fitted attributes: ``params_`` (dict r, alpha, a, b), ``log_likelihood_`` (unpenalised), ``fit_``
+    (:class:`teiki.models.mle.Fit`), ``n_customers_`` (sum of weights).
+    """
+
+    param_names = ("r", "alpha", "a", "b")
+
+    def __init__(self, penalizer: float = 0.0):
+        if not (np.isfinite(penalizer) and penalizer >= 0):
+            raise ValueError("penalizer must be a finite number ≥ 0")
+        self.penalizer = float(penalizer)
+        self.params_: dict[str, float] | None = None
+        self.log_likelihood_: float | None = None
+        self.fit_: Fit | None = None
+        self.n_customers_: float | None = None
+
+    @classmethod
+    def from_params(cls, r: float, alpha: float, a: float, b: float) -> BetaGeoNBD:
+        """A model with given (e.g. published) parameters, for prediction without fitting."""
+        values = np.array([r, alpha, a, b], dtype=float)
+        if not np.all(np.isfinite(values) & (values > 0)):
+            raise ValueError("r, alpha, a and b must be finite and > 0")
+        model = cls()
+        model.params_ = dict(zip(cls.param_names, map(float, values), strict=True))
+        return model
+
+    def __repr__(self) -> str:
+        return describe(self)
+
+    @staticmethod
+    def individual_log_likelihood(params, x, t_x, T) -> np.ndarray:
+        """ln L(r, α, a, b | x, t_x, T), FHL 2005 eq. (6) as rearranged in the #NUM! note (027):
+
+        L = Γ(r+x) α^r / Γ(r) · B(a, b+x) / B(a, b) · [ (α+T)^−(r+x) + δ_{x>0} a/(b+x−1) · (α+t_x)^−(r+x) ]
+        """
+        values, index = np.unique(x, return_inverse=True)
+        return _log_likelihood(params, values, index.reshape(np.shape(x)), x, t_x, T)
+
+    def log_likelihood(self, frequency, recency, T, weights=None) -> float:
+        """Σ weight · ln L at the current parameters (e.g. the published ones)."""
+        x, t_x, age = histories(frequency, recency, T)
+        w = weights_or_ones(weights, x.size)
+        params = tuple(fitted_or_raise(self).values())
+        return float(np.sum(w * self.individual_log_likelihood(params, x.ravel(), t_x.ravel(), age.ravel())))
+
+    def fit(self, frequency, recency, T, weights=None) -> BetaGeoNBD:
+        """Maximum likelihood on histories (x = repeat purchases, t_x = recency, T = age), ``weights`` = counts.
+
+        Rows are compressed to unique (x, t_x, T) first, so fitting per-customer rows or their counts is the
+        same computation. Raises ValueError for invalid histories, fewer than 2 customers, nobody repeating,
+        or a likelihood whose maximum is at infinity.
+        """
+        x, t_x, age = (v.ravel() for v in histories(frequency, recency, T))
+        (x, t_x, age), w = compress((x, t_x, age), weights_or_ones(weights, x.size))
+        n = float(w.sum())
+        if n < 2:
+            raise ValueError("the BG/NBD needs at least 2 customers to estimate its 4 parameters")
+        if not np.any(x > 0):
+            raise ValueError("nobody made a repeat purchase: the BG/NBD cannot be estimated "
+                             "(its likelihood grows without bound as r → 0)")
+
+        values, index = np.unique(x, return_inverse=True)
+
+        def log_likelihood(params: np.ndarray) -> float:
+            return float(np.dot(w, _log_likelihood(params, values, index, x, t_x, age)))
+
+        mean_x, mean_T = np.average(x, weights=w), max(np.average(age, weights=w), 1e-9)
+        start = (1.0, max(mean_T / max(mean_x, 1e-3), 1e-3), 1.0, 1.0)
+        fit = fit_with_checks(self, log_likelihood, start, n, scales=(1.0, mean_T, 1.0, 1.0))
+        self.fit_, self.n_customers_ = fit, n
+        self.params_ = fit.params
+        self.log_likelihood_ = log_likelihood(fit.estimates)
+        return self
+
+    @property
+    def summary(self):
+        """DataFrame by parameter: estimate, standard_error, lower_95, upper_95 (needs a fit, not from_params)."""
+        if self.fit_ is None:
+            raise ValueError("summary needs a fit: parameters set with from_params have no standard errors")
+        return self.fit_.summary()
+
+    def expected_purchases(self, t) -> np.ndarray | float:
+        """E[X(t)]: repeat purchases of a new customer in (0, t], FHL 2005 eq. (9):
+
+        E[X(t)] = (a+b−1)/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b; a+b−1; t/(α+t))]
+
+        evaluated after Euler's transformation as (a+b−1)/(a−1) · [1 − (α/(α+t))^(a−1) ₂F₁(a+b−1−r, a−1;
+        a+b−1; t/(α+t))]. At a = 1 exactly (0/0) a is nudged by 10⁻⁹.
+        """
+        r, alpha, a, b = fitted_or_raise(self).values()
+        times = self._times(t)
+        a = a + 1e-9 if abs(a - 1.0) < 1e-9 else a
+        z = times / (alpha + times)
+        bracket = 1.0 - (alpha / (alpha + times)) ** (a - 1.0) * euler_2f1(r, b, a + b - 1.0, z)
+        return as_output((a + b - 1.0) / (a - 1.0) * bracket, t)
+
+    def p_alive(self, frequency, recency, T) -> np.ndarray | float:
+        """P(alive at T | x, t_x, T) (FHL 2008 P(alive) note: Bayes' theorem on the two terms of eq. 6):
+
+        P = 1 / (1 + δ_{x>0} · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)); 1 for customers without a repeat purchase.
+        """
+        r, alpha, a, b = fitted_or_raise(self).values()
+        x, t_x, age = histories(frequency, recency, T)
+        log_odds_dead = (np.log(a) - np.log(b + np.maximum(x, 1.0) - 1.0)
+                         + (r + x) * (np.log(alpha + age) - np.log(alpha + t_x)))
+        return as_output(np.where(x > 0, expit(-log_odds_dead), 1.0), frequency, recency, T)
+
+    def conditional_expected_purchases(self, t, frequency, recency, T) -> np.ndarray | float:
+        """E[Y(t) | x, t_x, T]: repeat purchases in (T, T+t] of a customer with that history, FHL 2005 eq. (10):
+
+        E = (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] · P(alive)
+
+        (the denominator of eq. 10 is 1/P(alive)); the bracket is evaluated after Euler's transformation as
+        1 − ((α+T)/(α+T+t))^(a−1) ₂F₁(a+b−1−r, a−1; a+b+x−1; t/(α+T+t)), stable for large x.
+        """
+        r, alpha, a, b = fitted_or_raise(self).values()
+        times = self._times(t)
+        x, t_x, age = histories(frequency, recency, T)
+        a_ = a + 1e-9 if abs(a - 1.0) < 1e-9 else a
+        ratio = (alpha + age) / (alpha + age + times)
+        bracket = 1.0 - ratio ** (a_ - 1.0) * euler_2f1(r + x, b + x, a_ + b + x - 1.0, 1.0 - ratio)
+        alive = np.asarray(self.p_alive(x, t_x, age))
+        return as_output((a_ + b + x - 1.0) / (a_ - 1.0) * bracket * alive, t, frequency, recency, T)
+
+    @staticmethod
+    def _times(t) -> np.ndarray:
+        times = np.asarray(t, dtype=float)
+        if not np.all(np.isfinite(times)) or np.any(times < 0):
+            raise ValueError("t (the forecast horizon) must be finite and ≥ 0")
+        return times

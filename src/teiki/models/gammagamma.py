@@ -1,0 +1,141 @@
+"""The Gamma-Gamma model of monetary value (Fader, Hardie & Lee 2005, "RFM and CLV: Using Iso-Value Curves
+for Customer Base Analysis", J. Marketing Research 42(4) 415–430; Fader & Hardie 2013, "The Gamma-Gamma
+Model of Monetary Value", brucehardie.com note 025).
+
+Story (FH 2013): a customer's transaction values z₁ … z_x are i.i.d. gamma(p, ν); ν ~ gamma(q, γ) across
+customers, independent of the purchase process. A customer is summarised by x (number of *repeat*
+transactions, x ≥ 1) and m_x (their mean value; the first transaction is left out, as in the note). Since
+x·m_x ~ gamma(px, ν), integrating ν out gives the density of m_x, the note's likelihood for one customer:
+
+    f(m_x | p, q, γ; x) = Γ(px+q) / (Γ(px) Γ(q)) · γ^q m_x^(px−1) x^(px) / (γ + m_x x)^(px+q)
+
+and the posterior mean of the customer's average transaction value E(Z) = pν (FH 2013 eq. 5):
+
+    E(M | p, q, γ; m_x, x) = p(γ + m_x x) / (px + q − 1)
+                           = (q−1)/(px+q−1) · pγ/(q−1) + px/(px+q−1) · m_x,
+
+a weighted mean of the population mean pγ/(q−1) and the customer's own m_x.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import gammaln
+
+from teiki.models.bgnbd import as_output, describe, fit_with_checks, fitted_or_raise
+from teiki.models.mle import Fit, weights_or_ones
+
+
+def spend_histories(frequency, monetary) -> tuple[np.ndarray, np.ndarray]:
+    """(x, m_x) as broadcast float arrays: x a whole number ≥ 0, m_x finite and > 0 wherever x > 0."""
+    try:
+        x, m = np.broadcast_arrays(np.asarray(frequency, dtype=float), np.asarray(monetary, dtype=float))
+    except ValueError as exc:
+        raise ValueError("frequency and monetary must have the same length") from exc
+    if not np.all(np.isfinite(x)) or np.any(x < 0) or np.any(x != np.round(x)):
+        raise ValueError("frequency (repeat transactions) must be a finite whole number ≥ 0")
+    repeat = x > 0
+    if not np.all(np.isfinite(m[repeat])) or np.any(m[repeat] <= 0):
+        raise ValueError("monetary (mean value of the repeat transactions) must be finite and > 0 "
+                         "for customers with frequency > 0")
+    return x, m
+
+
+class GammaGamma:
+    """Gamma-Gamma spend model: parameters p, q, gamma (γ). Currency unit = that of ``monetary``.
+
+    ``penalizer`` (default 0, plain maximum likelihood) adds penalizer · Σ (log θ)² to the negative
+    log-likelihood. Fitted attributes: ``params_`` (dict p, q, gamma), ``log_likelihood_`` (unpenalised),
+    ``fit_`` (:class:`teiki.models.mle.Fit`), ``n_customers_`` (sum of weights of the repeat customers).
+    """
+
+    param_names = ("p", "q", "gamma")
+
+    def __init__(self, penalizer: float = 0.0):
+        if not (np.isfinite(penalizer) and penalizer >= 0):
+            raise ValueError("penalizer must be a finite number ≥ 0")
+        self.penalizer = float(penalizer)
+        self.params_: dict[str, float] | None = None
+        self.log_likelihood_: float | None = None
+        self.fit_: Fit | None = None
+        self.n_customers_: float | None = None
+
+    @classmethod
+    def from_params(cls, p: float, q: float, gamma: float) -> GammaGamma:
+        """A model with given (e.g. published) parameters, for prediction without fitting."""
+        values = np.array([p, q, gamma], dtype=float)
+        if not np.all(np.isfinite(values) & (values > 0)):
+            raise ValueError("p, q and gamma must be finite and > 0")
+        model = cls()
+        model.params_ = dict(zip(cls.param_names, map(float, values), strict=True))
+        return model
+
+    def __repr__(self) -> str:
+        return describe(self)
+
+    @staticmethod
+    def individual_log_likelihood(params, x, m) -> np.ndarray:
+        """ln f(m_x | p, q, γ; x), the FH 2013 likelihood of one customer (module docstring), for x ≥ 1."""
+        p, q, gamma = params
+        px = p * x
+        return (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(gamma)
+                + (px - 1.0) * np.log(m) + px * np.log(x) - (px + q) * np.log(gamma + m * x))
+
+    def log_likelihood(self, frequency, monetary, weights=None) -> float:
+        """Σ weight · ln f over the customers with frequency > 0, at the current parameters."""
+        x, m, w = self._repeat_customers(frequency, monetary, weights)
+        return float(np.dot(w, self.individual_log_likelihood(tuple(fitted_or_raise(self).values()), x, m)))
+
+    def fit(self, frequency, monetary, weights=None) -> GammaGamma:
+        """Maximum likelihood on (x, m_x); customers with frequency 0 carry no spend information and are skipped.
+
+        Raises ValueError for invalid values, fewer than 2 repeat customers, or a likelihood whose maximum is
+        at infinity (e.g. every customer with exactly the same mean value).
+        """
+        x, m, w = self._repeat_customers(frequency, monetary, weights)
+        n = float(w.sum())
+        if n < 2:
+            raise ValueError("the Gamma-Gamma model needs at least 2 customers with frequency > 0")
+
+        def log_likelihood(params: np.ndarray) -> float:
+            return float(np.dot(w, self.individual_log_likelihood(params, x, m)))
+
+        mean_m = float(np.average(m, weights=w))
+        fit = fit_with_checks(self, log_likelihood, (1.0, 3.0, 2.0 * mean_m), n, scales=(1.0, 1.0, mean_m))
+        self.fit_, self.n_customers_ = fit, n
+        self.params_ = fit.params
+        self.log_likelihood_ = log_likelihood(fit.estimates)
+        return self
+
+    @property
+    def summary(self):
+        """DataFrame by parameter: estimate, standard_error, lower_95, upper_95 (needs a fit, not from_params)."""
+        if self.fit_ is None:
+            raise ValueError("summary needs a fit: parameters set with from_params have no standard errors")
+        return self.fit_.summary()
+
+    def population_mean(self) -> float:
+        """E(Z) = pγ/(q−1), the mean transaction value of a random customer; infinite when q ≤ 1."""
+        p, q, gamma = fitted_or_raise(self).values()
+        return p * gamma / (q - 1.0) if q > 1.0 else float("inf")
+
+    def expected_spend(self, frequency, monetary) -> np.ndarray | float:
+        """E(M | p, q, γ; m_x, x) = p(γ + m_x x)/(px + q − 1), FH 2013 eq. (5): the expected mean value of a
+        customer's future transactions. For frequency 0 it is the population mean pγ/(q−1) (``monetary`` is
+        ignored there and may be NaN); where px + q ≤ 1 the posterior mean does not exist and ``inf`` is returned.
+        """
+        p, q, gamma = fitted_or_raise(self).values()
+        x, m = spend_histories(frequency, monetary)
+        denominator = p * x + q - 1.0
+        own = np.where(x > 0, m, 0.0)
+        with np.errstate(divide="ignore"):
+            value = np.where(denominator > 0, p * (gamma + own * x) / np.where(denominator > 0, denominator, 1.0),
+                             np.inf)
+        return as_output(value, frequency, monetary)
+
+    @staticmethod
+    def _repeat_customers(frequency, monetary, weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        x, m = (v.ravel() for v in spend_histories(frequency, monetary))
+        w = weights_or_ones(weights, x.size)
+        keep = (x > 0) & (w > 0)
+        return x[keep], m[keep], w[keep]

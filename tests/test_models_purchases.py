@@ -242,7 +242,7 @@ def test_fit_on_compressed_histories_equals_fit_on_customers(cal, model_class):
     small = model_class().fit(packed["frequency"], packed["recency"], packed["T"], weights=packed["weight"])
     assert small.log_likelihood_ == pytest.approx(full.log_likelihood_, abs=1e-6)
     for name in model_class.param_names:
-        assert small.params_[name] == pytest.approx(full.params_[name], rel=1e-6)
+        assert small.params_[name] == pytest.approx(full.params_[name], rel=1e-5)
     assert small.n_customers_ == full.n_customers_ == 2357
     assert full.log_likelihood(packed["frequency"], packed["recency"], packed["T"], packed["weight"]) == \
         pytest.approx(full.log_likelihood_, abs=1e-6)
@@ -269,7 +269,7 @@ def test_gamma_gamma_fit_on_compressed_values_equals_fit_on_customers(cal, gamma
     small = GammaGamma().fit(packed["frequency"], packed["monetary"], weights=packed["weight"])
     assert small.log_likelihood_ == pytest.approx(gamma_gamma.log_likelihood_, abs=1e-6)
     for name in GammaGamma.param_names:
-        assert small.params_[name] == pytest.approx(gamma_gamma.params_[name], rel=1e-6)
+        assert small.params_[name] == pytest.approx(gamma_gamma.params_[name], rel=1e-5)
 
 
 # --------------------------------------------------------------------------- the model's own story (simulation)

@@ -162,3 +162,28 @@ def test_teiki_forecast_command(demo_db, tmp_path):
         rows = list(csv.DictReader(fh))
     assert rows and {"customer_id", "p_alive", "expected_purchases_90d", "expected_spend"} <= set(rows[0])
     assert run.invoke(app, ["--db", str(demo_db), "forecast", "--by", "planet"]).exit_code == 2
+
+
+def test_scores_as_customer_list_columns(demo, demo_db):
+    plain = demo.segment_customers("first_lapsed", output="pyarrow")
+    scored = demo.segment_customers("first_lapsed", scores=True, output="pyarrow")
+    assert scored.column("customer_id").to_pylist() == plain.column("customer_id").to_pylist()  # order kept
+    by_id = {r["customer_id"]: r for r in demo.customer_scores(output="pyarrow").to_pylist()}
+    for row in scored.slice(0, 50).to_pylist():
+        expected = by_id.get(row["customer_id"])
+        assert row["p_alive"] == (expected["p_alive"] if expected else None)
+    got = CliRunner().invoke(app, ["--db", str(demo_db), "segment", "list", "first_lapsed", "--scores", "--format",
+                                   "json"])
+    assert got.exit_code == 0 and "expected_purchases_90d" in got.stdout
+
+
+def test_scores_on_the_customer_list_page(demo_db):
+    from fastapi.testclient import TestClient
+
+    from teiki.web.app import create_app
+
+    with TestClient(create_app(demo_db)) as c:
+        listing = c.get("/api/customers?segment=first_lapsed&scores=true").json()
+        assert {"p_alive", "expected_purchases_90d", "expected_spend"} <= set(listing["columns"])
+        page = c.get("/customers?segment=first_lapsed&scores=true")
+        assert page.status_code == 200 and "生存確率" in page.text

@@ -242,9 +242,11 @@ class Shop:
     def segment_customers(self, segment: str | None = None, as_of: dt.date | str | None = None,
                           thresholds: str | Path | Thresholds | None = "default", *,
                           since: dt.date | str | None = None, since_segment: str | None = None,
-                          contact: bool = True, output: str = "pandas"):
+                          contact: bool = True, scores: bool = False, output: str = "pandas"):
         """The customers of a CPM segment (key or label; all when None) at ``as_of``, with their axes and
-        contact columns; with ``since`` / ``since_segment``, one cell of the migration matrix."""
+        contact columns; with ``since`` / ``since_segment``, one cell of the migration matrix; with
+        ``scores``, the one-off buyers' P(alive), expected purchases in 90 days and expected spend
+        (:meth:`customer_scores`; empty for subscribers)."""
         view = self.view(as_of)
         if view.as_of is None:
             raise TeikiError("no_orders")
@@ -257,7 +259,10 @@ class Shop:
         people = view.source.customers if contact else None
         expr = customer_list(view.source.order_facts, view.as_of, t, key, since=before, since_segment=before_key,
                              people=people, summary=_summary_at(view, view.as_of))
-        return _convert(results.arrow(expr), output)
+        table = results.arrow(expr)
+        if scores:
+            table = _with_scores(table, self.customer_scores(view.as_of, output="pyarrow"))
+        return _convert(table, output)
 
     # ------------------------------------------------------------------ forecasts (SPEC §5)
 
@@ -314,6 +319,19 @@ def _summary_at(view: View, day: dt.date | None):
     if stored is None or day is None or "revenue_365d" not in stored.columns:
         return None
     return stored if day == view.source.date_range()[1] else None
+
+
+SCORE_COLUMNS = ("p_alive", "expected_purchases_90d", "expected_spend")
+
+
+def _with_scores(table, scored):
+    """``table`` (a customer list) with the score columns joined on customer_id, in its own row order."""
+    import pyarrow as pa
+
+    order = pa.array(range(table.num_rows), pa.int64())
+    joined = table.append_column("_row", order).join(scored.select(["customer_id", *SCORE_COLUMNS]), "customer_id",
+                                                     join_type="left outer")
+    return joined.sort_by("_row").drop_columns(["_row"])
 
 
 def _records(records: list[dict], output: str):

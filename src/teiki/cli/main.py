@@ -269,6 +269,7 @@ def segment_list(
     format_: Annotated[str, typer.Option("--format", "-f", help=_help("help_format"))] = "",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help=_help("help_list_out"))] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help=_help("help_limit"))] = 20,
+    scores: Annotated[bool, typer.Option("--scores", help=_help("help_scores"))] = False,
 ) -> None:
     """Customers of one segment (or migration cell), with their axes and contact columns."""
     from teiki.cli import cpm as face
@@ -284,7 +285,7 @@ def segment_list(
         with _open_shop(c, create=False) as shop:
             t = shop.thresholds(thresholds, as_of)
             table = shop.segment_customers(None if segment == "all" else segment, as_of, t, since=since,
-                                           since_segment=from_, output="pyarrow")
+                                           since_segment=from_, scores=scores, output="pyarrow")
     except TeikiError as exc:
         _fail(c, exc)
     if format_ == "table":

@@ -71,7 +71,7 @@ def fit_positive(neg_log_likelihood: Callable[[np.ndarray], float], names: Seque
 
     bounds = [(-MAX_LOG, MAX_LOG)] * len(theta0)
     first = optimize.minimize(scaled, theta0, method="Nelder-Mead", bounds=bounds,
-                              options={"xatol": 1e-7, "fatol": 1e-11, "maxiter": 20_000, "maxfev": 40_000})
+                              options={"xatol": 1e-5, "fatol": 1e-9, "maxiter": 20_000, "maxfev": 40_000})
     best = optimize.minimize(scaled, first.x, method="L-BFGS-B", bounds=bounds,
                              options={"maxiter": 5_000, "ftol": 1e-16, "gtol": 1e-12})
     result = best if best.fun <= first.fun else first

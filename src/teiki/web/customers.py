@@ -22,6 +22,8 @@ from teiki.segments.movement import NEW
 from teiki.web.security import logged_in
 
 PERSONAL = ("name", "phone", "email")
+KINDS = {"cumulative_amount": "yen", "revenue_365d": "yen", "expected_spend": "yen", "p_alive": "pct",
+         "expected_purchases_90d": "num"}  # how the page prints a column (others: counts and text)
 SEGMENT_CHOICES = ("all", *KEYS)
 
 
@@ -35,6 +37,8 @@ class ListQuery(BaseModel):
         None, description="migration cell: the segment at `since` (new = not yet a customer)")
     sort: str = Field("cumulative_amount", description="column to sort by")
     desc: bool = Field(True, description="largest first")
+    scores: bool = Field(False, description="add the one-off buyers' P(alive), expected purchases in 90 days "
+                                            "and expected spend")
     page: int = Field(1, ge=1, description="page number, from 1")
     per_page: int = Field(50, ge=1, le=1000, description="rows per page")
 
@@ -48,13 +52,13 @@ def _table(request: Request, q: ListQuery) -> pa.Table:
 
     def fetch(shop) -> pa.Table:
         table = shop.segment_customers(segment, q.as_of, "default", since=q.since, since_segment=q.from_segment,
-                                       output="pyarrow")
+                                       scores=q.scores, output="pyarrow")
         if q.sort not in table.column_names:
             raise TeikiError("bad_choice", name="sort", value=q.sort, choices=", ".join(table.column_names))
         keys = [(q.sort, "descending" if q.desc else "ascending")]
         return table.sort_by(keys + [("customer_id", "ascending")] if q.sort != "customer_id" else keys)
 
-    table = served.cached(("list", segment, q.as_of, q.since, q.from_segment, q.sort, q.desc), fetch)
+    table = served.cached(("list", segment, q.as_of, q.since, q.from_segment, q.scores, q.sort, q.desc), fetch)
     if not logged_in(request, request.app.state.access):
         table = table.drop_columns([c for c in PERSONAL if c in table.column_names])
     return table

@@ -118,7 +118,7 @@ def customers(request: Request, query: Annotated[lists.ListQuery, Query()]):
         return _empty(request, "page_customers")
     lang = request_lang(request)
     listing = lists.page(request, query)
-    return render(request, "customers.html", title="page_customers", listing=listing, q=query,
+    return render(request, "customers.html", title="page_customers", listing=listing, q=query, kinds=lists.KINDS,
                   segments=SEGMENTS, label=lambda k: charts.segment_label(k, lang))
 
 

@@ -29,8 +29,8 @@ from teiki.report.htmlfile import write_html
 from teiki.report.workbook import write_workbook
 
 EVIL = "=2+3 <i>x</i>"  # a first channel that looks like a formula and like markup
-SHEETS = {"ja": ["概要", "定期継続率", "LTV", "CPM", "解約"],
-          "en": ["Overview", "Retention", "LTV", "CPM", "Cancellations"]}
+SHEETS = {"ja": ["概要", "定期継続率", "LTV", "CPM", "解約", "予測"],
+          "en": ["Overview", "Retention", "LTV", "CPM", "Cancellations", "Forecast"]}
 AS_OF = {"ja": "2026-10-31", "en": "2026-03-31"}  # of the workbooks; the demo's last order is on 2026-10-31
 FIGURE = re.compile(r'<script type="application/json" class="teiki-figure" data-target="([^"]+)">(.*?)</script>', re.S)
 
@@ -128,7 +128,7 @@ def test_fmt_refuses_an_unknown_kind():
 def test_workbook_has_one_sheet_per_area_with_charts(reports, lang):
     wb = openpyxl.load_workbook(reports[f"xlsx_{lang}"])
     assert wb.sheetnames == SHEETS[lang]
-    least = dict(zip(SHEETS[lang], [1, 2, 2, 2, 4], strict=True))  # subscribers; curves+dropout; ...
+    least = dict(zip(SHEETS[lang], [1, 2, 2, 2, 4, 2], strict=True))  # subscribers; curves+dropout; ...
     for ws in wb.worksheets:
         assert len(ws._charts) >= least[ws.title], ws.title
         assert AS_OF[lang] in str(ws["A1"].value), ws.title  # the title line names the as-of date
@@ -196,12 +196,13 @@ def figures(html: str) -> dict[str, dict]:
 def expected_figures(shop, lang: str) -> list[dict]:
     """Every chart of teiki.report.charts, built straight from pagedata."""
     o, r, v = pagedata.overview(shop), pagedata.retention(shop), pagedata.ltv(shop)
-    p, c = pagedata.portfolio(shop), pagedata.cancellations(shop)
+    p, c, f = pagedata.portfolio(shop), pagedata.cancellations(shop), pagedata.forecast(shop)
     return [charts.subscribers_by_month(o, lang), charts.retention_curves(r, lang), charts.stepwise_dropout(r, lang),
             charts.retention_heatmap(r, lang), charts.ltv_bars(v, "cohort", lang), charts.ltv_bars(v, "channel", lang),
             charts.ltv_decomposition(v, lang), charts.revenue_shares(p, lang), charts.history_stacked(p, lang),
             charts.reasons_by_delivery(c, lang), charts.reasons_by_product(c, lang), charts.churn_by_month(c, lang),
-            charts.offer_rates(c, lang)]
+            charts.offer_rates(c, lang), charts.forecast_curve(f, lang), charts.break_even_cpa(f, lang),
+            charts.cumulative_gross_profit(f, lang)]
 
 
 def test_expected_figures_cover_every_chart_function():
@@ -229,7 +230,7 @@ def test_html_has_every_chart_with_data(shop, reports, lang):
     html = reports[f"html_{lang}"].read_text(encoding="utf-8")
     found = figures(html)
     want = expected_figures(shop, lang)
-    assert len(found) == len(want) == 13
+    assert len(found) == len(want) == 16
     assert sorted(f["layout"]["title"]["text"] for f in found.values()) == \
         sorted(f["layout"]["title"]["text"] for f in want)
     for target, fig in found.items():

@@ -28,6 +28,7 @@ AREA_CHARTS = {  # area → the figures drawn in it, from its pagedata dict
     "portfolio": (charts.revenue_shares, charts.history_stacked),
     "cancellations": (charts.reasons_by_delivery, charts.reasons_by_product, charts.churn_by_month,
                       charts.offer_rates),
+    "forecast": (charts.forecast_curve, charts.break_even_cpa, charts.cumulative_gross_profit),
 }
 SCRIPT_END = re.compile(r"</(script)", re.IGNORECASE)
 

@@ -19,7 +19,7 @@ from teiki.report.charts import group_name, segment_label
 from teiki.segments.cpm import KEYS
 from teiki.segments.movement import MOVE_LABELS, MOVES, NEW
 
-AREAS = ("overview", "retention", "ltv", "portfolio", "cancellations")
+AREAS = ("overview", "retention", "ltv", "portfolio", "cancellations", "forecast")
 Cell = tuple[object, str]
 
 
@@ -56,6 +56,7 @@ def load(shop, as_of=None) -> dict[str, dict]:
         "ltv": pagedata.ltv(shop, day),
         "portfolio": pagedata.portfolio(shop, day),
         "cancellations": pagedata.cancellations(shop, day),
+        "forecast": pagedata.forecast(shop, day, "channel"),
     }
 
 
@@ -74,7 +75,7 @@ def headline_label(key: str, lang: str, churn_month: str | None) -> str:
 
 
 def build(data: dict[str, dict], lang: str) -> list[Area]:
-    """The five areas with their notes and tables."""
+    """The areas (:data:`AREAS`) with their notes and tables."""
     return [BUILDERS[key](data[key], lang) for key in AREAS]
 
 
@@ -270,5 +271,25 @@ def cancellations_area(d: dict, lang: str) -> Area:
     return area
 
 
+def forecast_area(d: dict, lang: str) -> Area:
+    """The whole shop's retention, observed and forecast with its 80% interval; per group the model, the
+    forecast 12-month LTV with its interval and 限界CPA."""
+    area = Area("forecast", area_title("forecast", lang), [say("fc_note", lang)])
+    o = d["overall"]
+    area.add(Table("fc_retention", say("chart_forecast_title", lang),
+                   [say("axis_delivery", lang), say("chart_observed", lang), say("chart_forecast", lang), "10%", "90%"],
+                   [[(r["delivery"], "int"), (r["observed"], "pct"), (r["forecast"], "pct"), (r["lower"], "pct"),
+                     (r["upper"], "pct")] for r in o["retention"]]))
+    cols = [say("fc_group", lang), say("fc_customers", lang), say("fc_subs", lang), say("fc_model", lang),
+            say("fc_expected", lang), say("fc_ltv", lang), say("fc_ltv_gp", lang), say("fc_cpa", lang), "10%", "90%"]
+    area.add(Table("fc_groups", say("chart_cpa_title", lang, by=say(f'by_{d["by"]}', lang)), cols,
+                   [[(g["group"], "text"), (g["customers"], "int"), (g["subscriptions"], "int"),
+                     (g["model"] or (say(f'fc_{g["status"]}', lang) if g["status"] != "ok" else "—"), "text"),
+                     (g["expected_deliveries"], "num"), (g["ltv_revenue"], "yen"), (g["ltv_gross_profit"], "yen"),
+                     (g["break_even_cpa"], "yen"), (g["ltv_revenue_lower"], "yen"), (g["ltv_revenue_upper"], "yen")]
+                    for g in d["groups"]]))
+    return area
+
+
 BUILDERS = {"overview": overview_area, "retention": retention_area, "ltv": ltv_area,
-            "portfolio": portfolio_area, "cancellations": cancellations_area}
+            "portfolio": portfolio_area, "cancellations": cancellations_area, "forecast": forecast_area}

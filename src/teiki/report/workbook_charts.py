@@ -145,12 +145,29 @@ def offer_columns(book, b: Block, t: Table):
     return _finish(chart, t, "", t.columns[3], "0%", legend=False, min=0)
 
 
+def forecast_lines(book, b: Block, t: Table):
+    """Observed 定期継続率 (markers) and the forecast with its 10% and 90% lines."""
+    chart = _chart(book, "line")
+    _series(chart, b, b.first_col + 1, line={"none": True}, marker={"type": "circle", "size": 5})
+    _series(chart, b, b.first_col + 2, line={"width": 2.5, "color": "#3182BD"})
+    for col in (b.first_col + 3, b.first_col + 4):
+        _series(chart, b, col, line={"width": 1, "color": "#9ECAE1", "dash_type": "dash"})
+    return _finish(chart, t, t.columns[0], "", "0%", min=0, max=1)
+
+
+def cpa_columns(book, b: Block, t: Table):
+    """限界CPA per group (column 8 of the forecast table)."""
+    chart = _chart(book, "column")
+    _series(chart, b, b.first_col + 7, fill={"color": "#31A354"}, gap=40)
+    return _finish(chart, t, t.columns[0], t.columns[7], YEN, legend=False)
+
+
 # table key → chart builder (tables without one get no chart)
 BUILDERS = {
     "subscribers": subscribers, "curves": retention_lines, "dropout": dropout_columns,
     "cohort": ltv_columns, "channel": ltv_columns, "segments": revenue_share_bars, "history": history_columns,
     "reasons": reasons_pie, "by_delivery": stacked_reasons, "by_product": stacked_reasons,
-    "churn": churn_lines, "offers": offer_columns,
+    "churn": churn_lines, "offers": offer_columns, "fc_retention": forecast_lines, "fc_groups": cpa_columns,
 }
 
 

@@ -20,7 +20,6 @@ import sys
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 from kpi import ensure_db, ensure_shop, machine, tree_rss
 

@@ -106,8 +106,8 @@ def _mean(values: list[float]) -> float | None:
 
 
 def _life_arrays(subs, cols):
-    from teiki.metrics.retention import reached_counts
     from teiki.forecast.stats import arrays
+    from teiki.metrics.retention import reached_counts
 
     return arrays(reached_counts(subs, cols), [*cols, "reached", "n", "n_cancelled"])
 

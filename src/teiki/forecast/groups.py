@@ -106,7 +106,6 @@ def _repeat_for(buys, pooled) -> repeat_model.RepeatModel:
 
 def _group(name: str, f: dict, life, buys, pooled, horizon: int, cpa: float | None) -> dict:
     out: dict = {"group": name, "customers": f["customers"], "subscriptions": 0, "status": "ok"}
-    customers = f["customers"] or 0
     phi = subscriber_share(f)
     cycle = f.get("cycle_days") or 30
     per_delivery = f.get("delivery_revenue") or 0.0

@@ -29,8 +29,13 @@ import warnings
 import numpy as np
 from scipy import integrate, special
 
-from teiki.models.sbg import (DIVERGED_LOG, CohortCounts, RetentionModel, ShiftedBetaGeometric,
-                              log_beta_ratio)
+from teiki.models.sbg import (
+    DIVERGED_LOG,
+    CohortCounts,
+    RetentionModel,
+    ShiftedBetaGeometric,
+    log_beta_ratio,
+)
 
 EXACT_TERMS = 4096  # terms of Σ S(t) summed one by one before the Euler–Maclaurin tail
 

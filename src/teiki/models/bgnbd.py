@@ -9,101 +9,24 @@ Fader, Hardie & Lee (2008), "Computing P(alive) using the BG/NBD model" (bruceha
 Fader & Hardie (2013), "Overcoming the BG/NBD model's #NUM! error problem" (note 027), whose rearranged
 likelihood is the one evaluated here.
 
-The input checks, row compression, fitting and repr helpers below are shared with :mod:`teiki.models.paretonbd`
-and :mod:`teiki.models.gammagamma`.
+The input checks, row compression, fitting and repr helpers are shared with :mod:`teiki.models.paretonbd`
+and :mod:`teiki.models.gammagamma` (:mod:`teiki.models.purchase`).
 """
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 from scipy.special import betaln, expit, gammaln, hyp2f1
 
-from teiki.models.mle import Fit, fit_positive, weights_or_ones
-
-#: a parameter (relative to the data's scale) beyond e^±15 ≈ 3·10^±6 means the maximum is at infinity
-DIVERGED_LOG = 15.0
-
-
-def histories(frequency, recency, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(x, t_x, T) as broadcast float arrays, checked: finite, x a whole number ≥ 0, 0 ≤ t_x ≤ T, t_x = 0 if x = 0."""
-    try:
-        x, t_x, age = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (frequency, recency, T)))
-    except ValueError as exc:
-        raise ValueError("frequency, recency and T must have the same length") from exc
-    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(t_x)) and np.all(np.isfinite(age))):
-        raise ValueError("frequency, recency and T must be finite numbers (no NaN or infinity)")
-    if np.any(x < 0) or np.any(x != np.round(x)):
-        raise ValueError("frequency (repeat purchases) must be a whole number ≥ 0")
-    if np.any(t_x < 0) or np.any(age < 0):
-        raise ValueError("recency and T must be ≥ 0 (time since the first purchase)")
-    if np.any(t_x > age):
-        raise ValueError("recency (time of the last purchase) cannot exceed T (time observed)")
-    if np.any((x == 0) & (t_x > 0)):
-        raise ValueError("a customer with frequency 0 has recency 0 (no repeat purchase to date)")
-    return x, t_x, age
-
-
-def compress(columns: tuple[np.ndarray, ...], weights: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
-    """Unique rows of ``columns`` with their summed weights (rows of weight 0 dropped): the sufficient statistics."""
-    keep = weights > 0
-    stacked = np.column_stack([c[keep] for c in columns])
-    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    counts = np.bincount(inverse.ravel(), weights=weights[keep], minlength=len(unique))
-    return tuple(unique[:, i] for i in range(unique.shape[1])), counts
-
-
-def fitted_or_raise(model) -> dict[str, float]:
-    """The model's ``params_``, or a ValueError saying how to get them."""
-    if getattr(model, "params_", None) is None:
-        raise ValueError(f"{type(model).__name__} has no parameters yet: call .fit(...) or .from_params(...)")
-    return model.params_
-
-
-def fit_with_checks(model, log_likelihood, start, n_customers: float, scales) -> Fit:
-    """Maximise ``log_likelihood(params)`` (minus the model's penalty) and refuse a maximum at infinity, i.e. a
-    parameter beyond e^±15 times its ``scales`` entry (1 for shapes; the data's mean T or spend for α, β, γ).
-
-    The optimiser sees the objective divided by the number of customers: a sum over thousands of customers is
-    ~10⁴ in size, where the optimiser's absolute tolerances fall below floating-point resolution and it would
-    run to its evaluation limit. The covariance and log-likelihood are scaled back.
-    """
-    names = model.param_names
-
-    def objective(params: np.ndarray) -> float:
-        penalty = model.penalizer * float(np.sum(np.log(params) ** 2))
-        return (penalty - log_likelihood(params)) / n_customers
-
-    with np.errstate(all="ignore"):  # trial points far out overflow; fit_positive treats them as +inf
-        scaled = fit_positive(objective, names, start)
-    fit = dataclasses.replace(scaled, log_likelihood=scaled.log_likelihood * n_customers,
-                              cov_log=None if scaled.cov_log is None else scaled.cov_log / n_customers)
-    log_est = np.log(fit.estimates / np.asarray(scales, dtype=float))
-    if not np.isfinite(fit.log_likelihood) or np.any(np.abs(log_est) > DIVERGED_LOG):
-        worst = names[int(np.argmax(np.abs(log_est)))]
-        raise ValueError(f"the likelihood of these {n_customers:g} customers has no finite maximum "
-                         f"({worst} runs off to {'0' if log_est[names.index(worst)] < 0 else 'infinity'}): "
-                         "too few or too regular histories for this model; pass penalizer > 0 to regularise")
-    return fit
-
-
-def describe(model) -> str:
-    """``Name(r=…, …; fitted on N customers, log-likelihood LL)`` — the shared ``__repr__``."""
-    name = type(model).__name__
-    if model.params_ is None:
-        return f"{name}(not fitted, penalizer={model.penalizer:g})"
-    params = ", ".join(f"{k}={v:.4g}" for k, v in model.params_.items())
-    if model.fit_ is None:
-        return f"{name}({params}; parameters set, not fitted)"
-    return (f"{name}({params}; fitted on {model.n_customers_:,.0f} customers, "
-            f"log-likelihood {model.log_likelihood_:.2f}, penalizer={model.penalizer:g})")
-
-
-def as_output(values: np.ndarray, *inputs) -> np.ndarray | float:
-    """A float when every input was a scalar, else the array (−0.0 shown as 0.0)."""
-    values = np.asarray(values, dtype=float) + 0.0
-    return float(values) if all(np.ndim(v) == 0 for v in inputs) else values
+from teiki.models.mle import weights_or_ones
+from teiki.models.purchase import (
+    PurchaseModel,
+    as_output,
+    compress,
+    fit_with_checks,
+    fitted_or_raise,
+    histories,
+)
 
 
 def euler_2f1(a, b, c, z) -> np.ndarray:
@@ -122,7 +45,7 @@ def _log_likelihood(params, x_values, x_index, x, t_x, T) -> np.ndarray:
     return r * np.log(alpha) + per_x[x_index] + bracket
 
 
-class BetaGeoNBD:
+class BetaGeoNBD(PurchaseModel):
     """BG/NBD: gamma(r, α) purchase rates, beta(a, b) drop-out probabilities. Time unit = that of ``recency``/``T``.
 
     ``penalizer`` (default 0, plain maximum likelihood) adds penalizer · Σ (log θ)² to the negative
@@ -134,27 +57,11 @@ class BetaGeoNBD:
 
     param_names = ("r", "alpha", "a", "b")
 
-    def __init__(self, penalizer: float = 0.0):
-        if not (np.isfinite(penalizer) and penalizer >= 0):
-            raise ValueError("penalizer must be a finite number ≥ 0")
-        self.penalizer = float(penalizer)
-        self.params_: dict[str, float] | None = None
-        self.log_likelihood_: float | None = None
-        self.fit_: Fit | None = None
-        self.n_customers_: float | None = None
 
     @classmethod
     def from_params(cls, r: float, alpha: float, a: float, b: float) -> BetaGeoNBD:
         """A model with given (e.g. published) parameters, for prediction without fitting."""
-        values = np.array([r, alpha, a, b], dtype=float)
-        if not np.all(np.isfinite(values) & (values > 0)):
-            raise ValueError("r, alpha, a and b must be finite and > 0")
-        model = cls()
-        model.params_ = dict(zip(cls.param_names, map(float, values), strict=True))
-        return model
-
-    def __repr__(self) -> str:
-        return describe(self)
+        return cls._from_values(r, alpha, a, b)
 
     @staticmethod
     def individual_log_likelihood(params, x, t_x, T) -> np.ndarray:
@@ -201,12 +108,6 @@ class BetaGeoNBD:
         self.log_likelihood_ = log_likelihood(fit.estimates)
         return self
 
-    @property
-    def summary(self):
-        """DataFrame by parameter: estimate, standard_error, lower_95, upper_95 (needs a fit, not from_params)."""
-        if self.fit_ is None:
-            raise ValueError("summary needs a fit: parameters set with from_params have no standard errors")
-        return self.fit_.summary()
 
     def expected_purchases(self, t) -> np.ndarray | float:
         """E[X(t)]: repeat purchases of a new customer in (0, t], FHL 2005 eq. (9):

@@ -22,8 +22,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import gammaln
 
-from teiki.models.bgnbd import as_output, describe, fit_with_checks, fitted_or_raise
-from teiki.models.mle import Fit, weights_or_ones
+from teiki.models.mle import weights_or_ones
+from teiki.models.purchase import (
+    PurchaseModel,
+    as_output,
+    fit_with_checks,
+    fitted_or_raise,
+)
 
 
 def spend_histories(frequency, monetary) -> tuple[np.ndarray, np.ndarray]:
@@ -41,7 +46,7 @@ def spend_histories(frequency, monetary) -> tuple[np.ndarray, np.ndarray]:
     return x, m
 
 
-class GammaGamma:
+class GammaGamma(PurchaseModel):
     """Gamma-Gamma spend model: parameters p, q, gamma (γ). Currency unit = that of ``monetary``.
 
     ``penalizer`` (default 0, plain maximum likelihood) adds penalizer · Σ (log θ)² to the negative
@@ -51,27 +56,11 @@ class GammaGamma:
 
     param_names = ("p", "q", "gamma")
 
-    def __init__(self, penalizer: float = 0.0):
-        if not (np.isfinite(penalizer) and penalizer >= 0):
-            raise ValueError("penalizer must be a finite number ≥ 0")
-        self.penalizer = float(penalizer)
-        self.params_: dict[str, float] | None = None
-        self.log_likelihood_: float | None = None
-        self.fit_: Fit | None = None
-        self.n_customers_: float | None = None
 
     @classmethod
     def from_params(cls, p: float, q: float, gamma: float) -> GammaGamma:
         """A model with given (e.g. published) parameters, for prediction without fitting."""
-        values = np.array([p, q, gamma], dtype=float)
-        if not np.all(np.isfinite(values) & (values > 0)):
-            raise ValueError("p, q and gamma must be finite and > 0")
-        model = cls()
-        model.params_ = dict(zip(cls.param_names, map(float, values), strict=True))
-        return model
-
-    def __repr__(self) -> str:
-        return describe(self)
+        return cls._from_values(p, q, gamma)
 
     @staticmethod
     def individual_log_likelihood(params, x, m) -> np.ndarray:
@@ -107,12 +96,6 @@ class GammaGamma:
         self.log_likelihood_ = log_likelihood(fit.estimates)
         return self
 
-    @property
-    def summary(self):
-        """DataFrame by parameter: estimate, standard_error, lower_95, upper_95 (needs a fit, not from_params)."""
-        if self.fit_ is None:
-            raise ValueError("summary needs a fit: parameters set with from_params have no standard errors")
-        return self.fit_.summary()
 
     def population_mean(self) -> float:
         """E(Z) = pγ/(q−1), the mean transaction value of a random customer; infinite when q ≤ 1."""

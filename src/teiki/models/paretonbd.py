@@ -29,8 +29,15 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, gammaln, hyp2f1
 
-from teiki.models.bgnbd import as_output, compress, describe, fit_with_checks, fitted_or_raise, histories
-from teiki.models.mle import Fit, weights_or_ones
+from teiki.models.mle import weights_or_ones
+from teiki.models.purchase import (
+    PurchaseModel,
+    as_output,
+    compress,
+    fit_with_checks,
+    fitted_or_raise,
+    histories,
+)
 
 
 def log_g(params, x, t) -> np.ndarray:
@@ -66,7 +73,7 @@ def rising_ratio(k, log_u) -> np.ndarray:
     return np.where(np.abs(k) < 1e-12, -log_u, -np.expm1(k * log_u) / safe)
 
 
-class ParetoNBD:
+class ParetoNBD(PurchaseModel):
     """Pareto/NBD: gamma(r, α) purchase rates, gamma(s, β) drop-out rates. Time unit = that of ``recency``/``T``.
 
     ``penalizer`` (default 0, plain maximum likelihood) adds penalizer · Σ (log θ)² to the negative
@@ -76,27 +83,11 @@ class ParetoNBD:
 
     param_names = ("r", "alpha", "s", "beta")
 
-    def __init__(self, penalizer: float = 0.0):
-        if not (np.isfinite(penalizer) and penalizer >= 0):
-            raise ValueError("penalizer must be a finite number ≥ 0")
-        self.penalizer = float(penalizer)
-        self.params_: dict[str, float] | None = None
-        self.log_likelihood_: float | None = None
-        self.fit_: Fit | None = None
-        self.n_customers_: float | None = None
 
     @classmethod
     def from_params(cls, r: float, alpha: float, s: float, beta: float) -> ParetoNBD:
         """A model with given (e.g. published) parameters, for prediction without fitting."""
-        values = np.array([r, alpha, s, beta], dtype=float)
-        if not np.all(np.isfinite(values) & (values > 0)):
-            raise ValueError("r, alpha, s and beta must be finite and > 0")
-        model = cls()
-        model.params_ = dict(zip(cls.param_names, map(float, values), strict=True))
-        return model
-
-    def __repr__(self) -> str:
-        return describe(self)
+        return cls._from_values(r, alpha, s, beta)
 
     @staticmethod
     def individual_log_likelihood(params, x, t_x, T) -> np.ndarray:
@@ -138,12 +129,6 @@ class ParetoNBD:
         self.log_likelihood_ = log_likelihood(fit.estimates)
         return self
 
-    @property
-    def summary(self):
-        """DataFrame by parameter: estimate, standard_error, lower_95, upper_95 (needs a fit, not from_params)."""
-        if self.fit_ is None:
-            raise ValueError("summary needs a fit: parameters set with from_params have no standard errors")
-        return self.fit_.summary()
 
     def expected_purchases(self, t) -> np.ndarray | float:
         """E[X(t)]: repeat purchases of a new customer in (0, t] (note 009 §4; SMC 1987 eq. 17):

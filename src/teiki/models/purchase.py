@@ -1,0 +1,128 @@
+"""What the purchase models (BG/NBD, Pareto/NBD, Gamma-Gamma) share: input checks, row compression, the fit
+with its refusal of a maximum at infinity, ``from_params``, ``summary`` and the ``__repr__``."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from teiki.models.mle import Fit, fit_positive
+
+#: a parameter (relative to the data's scale) beyond e^±15 ≈ 3·10^±6 means the maximum is at infinity
+DIVERGED_LOG = 15.0
+
+
+def histories(frequency, recency, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, t_x, T) as broadcast float arrays, checked: finite, x a whole number ≥ 0, 0 ≤ t_x ≤ T, t_x = 0 if x = 0."""
+    try:
+        x, t_x, age = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (frequency, recency, T)))
+    except ValueError as exc:
+        raise ValueError("frequency, recency and T must have the same length") from exc
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(t_x)) and np.all(np.isfinite(age))):
+        raise ValueError("frequency, recency and T must be finite numbers (no NaN or infinity)")
+    if np.any(x < 0) or np.any(x != np.round(x)):
+        raise ValueError("frequency (repeat purchases) must be a whole number ≥ 0")
+    if np.any(t_x < 0) or np.any(age < 0):
+        raise ValueError("recency and T must be ≥ 0 (time since the first purchase)")
+    if np.any(t_x > age):
+        raise ValueError("recency (time of the last purchase) cannot exceed T (time observed)")
+    if np.any((x == 0) & (t_x > 0)):
+        raise ValueError("a customer with frequency 0 has recency 0 (no repeat purchase to date)")
+    return x, t_x, age
+
+
+def compress(columns: tuple[np.ndarray, ...], weights: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """Unique rows of ``columns`` with their summed weights (rows of weight 0 dropped): the sufficient statistics."""
+    keep = weights > 0
+    stacked = np.column_stack([c[keep] for c in columns])
+    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    counts = np.bincount(inverse.ravel(), weights=weights[keep], minlength=len(unique))
+    return tuple(unique[:, i] for i in range(unique.shape[1])), counts
+
+
+def fitted_or_raise(model) -> dict[str, float]:
+    """The model's ``params_``, or a ValueError saying how to get them."""
+    if getattr(model, "params_", None) is None:
+        raise ValueError(f"{type(model).__name__} has no parameters yet: call .fit(...) or .from_params(...)")
+    return model.params_
+
+
+def fit_with_checks(model, log_likelihood, start, n_customers: float, scales) -> Fit:
+    """Maximise ``log_likelihood(params)`` (minus the model's penalty) and refuse a maximum at infinity, i.e. a
+    parameter beyond e^±15 times its ``scales`` entry (1 for shapes; the data's mean T or spend for α, β, γ).
+
+    The optimiser sees the objective divided by the number of customers: a sum over thousands of customers is
+    ~10⁴ in size, where the optimiser's absolute tolerances fall below floating-point resolution and it would
+    run to its evaluation limit. The covariance and log-likelihood are scaled back.
+    """
+    names = model.param_names
+
+    def objective(params: np.ndarray) -> float:
+        penalty = model.penalizer * float(np.sum(np.log(params) ** 2))
+        return (penalty - log_likelihood(params)) / n_customers
+
+    with np.errstate(all="ignore"):  # trial points far out overflow; fit_positive treats them as +inf
+        scaled = fit_positive(objective, names, start)
+    fit = dataclasses.replace(scaled, log_likelihood=scaled.log_likelihood * n_customers,
+                              cov_log=None if scaled.cov_log is None else scaled.cov_log / n_customers)
+    log_est = np.log(fit.estimates / np.asarray(scales, dtype=float))
+    if not np.isfinite(fit.log_likelihood) or np.any(np.abs(log_est) > DIVERGED_LOG):
+        worst = names[int(np.argmax(np.abs(log_est)))]
+        raise ValueError(f"the likelihood of these {n_customers:g} customers has no finite maximum "
+                         f"({worst} runs off to {'0' if log_est[names.index(worst)] < 0 else 'infinity'}): "
+                         "too few or too regular histories for this model; pass penalizer > 0 to regularise")
+    return fit
+
+
+def describe(model) -> str:
+    """``Name(r=…, …; fitted on N customers, log-likelihood LL)`` — the shared ``__repr__``."""
+    name = type(model).__name__
+    if model.params_ is None:
+        return f"{name}(not fitted, penalizer={model.penalizer:g})"
+    params = ", ".join(f"{k}={v:.4g}" for k, v in model.params_.items())
+    if model.fit_ is None:
+        return f"{name}({params}; parameters set, not fitted)"
+    return (f"{name}({params}; fitted on {model.n_customers_:,.0f} customers, "
+            f"log-likelihood {model.log_likelihood_:.2f}, penalizer={model.penalizer:g})")
+
+
+def as_output(values: np.ndarray, *inputs) -> np.ndarray | float:
+    """A float when every input was a scalar, else the array (−0.0 shown as 0.0)."""
+    values = np.asarray(values, dtype=float) + 0.0
+    return float(values) if all(np.ndim(v) == 0 for v in inputs) else values
+
+
+class PurchaseModel:
+    """The settings and fitted attributes of a purchase model; subclasses name ``param_names``."""
+
+    param_names: tuple[str, ...] = ()
+
+    def __init__(self, penalizer: float = 0.0):
+        if not (np.isfinite(penalizer) and penalizer >= 0):
+            raise ValueError("penalizer must be a finite number ≥ 0")
+        self.penalizer = float(penalizer)
+        self.params_: dict[str, float] | None = None
+        self.log_likelihood_: float | None = None
+        self.fit_: Fit | None = None
+        self.n_customers_: float | None = None
+
+    @classmethod
+    def _from_values(cls, *values: float):
+        """A model with given (e.g. published) parameters, in ``param_names`` order, for prediction."""
+        array = np.array(values, dtype=float)
+        if not np.all(np.isfinite(array) & (array > 0)):
+            raise ValueError(f"{', '.join(cls.param_names)} must be finite and > 0")
+        model = cls()
+        model.params_ = dict(zip(cls.param_names, map(float, array), strict=True))
+        return model
+
+    def __repr__(self) -> str:
+        return describe(self)
+
+    @property
+    def summary(self):
+        """DataFrame by parameter: estimate, standard_error, lower_95, upper_95 (needs a fit, not from_params)."""
+        if self.fit_ is None:
+            raise ValueError("summary needs a fit: parameters set with from_params have no standard errors")
+        return self.fit_.summary()

@@ -27,7 +27,8 @@ ENDPOINTS = (
     "/api/kpi", "/api/cpm", "/api/overview", "/api/retention", "/api/retention?by=cohort", "/api/ltv",
     "/api/portfolio", "/api/cancellations", "/api/cpm/history", "/api/cpm/rfm",
     "/api/customers?segment=loyal", "/api/customers?segment=all&page=100", "/api/status",
-    "/", "/retention", "/ltv", "/portfolio", "/cancellations", "/customers?segment=loyal", "/data",
+    "/api/forecast", "/", "/retention", "/ltv", "/portfolio", "/cancellations", "/forecast",
+    "/customers?segment=loyal", "/data",
 )
 
 

@@ -138,7 +138,8 @@ def cached_page(shop: ServedShop, name: str, **params: object) -> dict:
 
 DEFAULT_PAGES = (("overview", {"as_of": None, "compare": "month"}), ("portfolio", {"as_of": None, "since": None}),
                  ("retention", {"as_of": None, "by": "channel"}), ("ltv", {"as_of": None}),
-                 ("cancellations", {"as_of": None}))
+                 ("cancellations", {"as_of": None}),
+                 ("forecast", {"as_of": None, "by": "channel", "horizon": 12, "cpa": None}))
 
 
 def warm(shop: ServedShop) -> None:

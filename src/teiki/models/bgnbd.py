@@ -57,7 +57,6 @@ class BetaGeoNBD(PurchaseModel):
 
     param_names = ("r", "alpha", "a", "b")
 
-
     @classmethod
     def from_params(cls, r: float, alpha: float, a: float, b: float) -> BetaGeoNBD:
         """A model with given (e.g. published) parameters, for prediction without fitting."""

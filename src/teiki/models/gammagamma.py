@@ -56,7 +56,6 @@ class GammaGamma(PurchaseModel):
 
     param_names = ("p", "q", "gamma")
 
-
     @classmethod
     def from_params(cls, p: float, q: float, gamma: float) -> GammaGamma:
         """A model with given (e.g. published) parameters, for prediction without fitting."""

@@ -102,6 +102,14 @@ def _inverse(h: np.ndarray) -> np.ndarray | None:
     return cov if np.all(np.isfinite(cov)) and np.all(np.diag(cov) >= 0) else None
 
 
+def positive_params(names: Sequence[str], values: Sequence[float]) -> dict[str, float]:
+    """``values`` keyed by ``names``, checked finite and > 0 (a model's ``from_params``)."""
+    array = np.asarray(values, dtype=float)
+    if array.shape != (len(names),) or not np.all(np.isfinite(array) & (array > 0)):
+        raise ValueError(f"{', '.join(names)} must be finite and > 0")
+    return dict(zip(names, map(float, array), strict=True))
+
+
 def weights_or_ones(weights: Sequence[float] | np.ndarray | None, n: int) -> np.ndarray:
     """``weights`` as floats, or ones; negative weights are an error."""
     if weights is None:

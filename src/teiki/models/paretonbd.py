@@ -83,7 +83,6 @@ class ParetoNBD(PurchaseModel):
 
     param_names = ("r", "alpha", "s", "beta")
 
-
     @classmethod
     def from_params(cls, r: float, alpha: float, s: float, beta: float) -> ParetoNBD:
         """A model with given (e.g. published) parameters, for prediction without fitting."""

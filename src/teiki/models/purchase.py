@@ -7,7 +7,7 @@ import dataclasses
 
 import numpy as np
 
-from teiki.models.mle import Fit, fit_positive
+from teiki.models.mle import Fit, fit_positive, positive_params
 
 #: a parameter (relative to the data's scale) beyond e^±15 ≈ 3·10^±6 means the maximum is at infinity
 DIVERGED_LOG = 15.0
@@ -110,11 +110,8 @@ class PurchaseModel:
     @classmethod
     def _from_values(cls, *values: float):
         """A model with given (e.g. published) parameters, in ``param_names`` order, for prediction."""
-        array = np.array(values, dtype=float)
-        if not np.all(np.isfinite(array) & (array > 0)):
-            raise ValueError(f"{', '.join(cls.param_names)} must be finite and > 0")
         model = cls()
-        model.params_ = dict(zip(cls.param_names, map(float, array), strict=True))
+        model.params_ = positive_params(cls.param_names, values)
         return model
 
     def __repr__(self) -> str:

@@ -31,7 +31,7 @@ from typing import Self
 import numpy as np
 from scipy import special
 
-from teiki.models.mle import Fit, fit_positive, weights_or_ones
+from teiki.models.mle import Fit, fit_positive, positive_params, weights_or_ones
 
 #: a log-parameter beyond ±this (a parameter above ~3·10⁶ or below ~3·10⁻⁷): the maximum is on the boundary
 DIVERGED_LOG = 15.0
@@ -189,11 +189,8 @@ class RetentionModel:
 
     @classmethod
     def _from_values(cls, values) -> Self:
-        values = np.asarray(values, dtype=float)
-        if not np.all(np.isfinite(values) & (values > 0)):
-            raise ValueError(f"{', '.join(cls.param_names)} must be finite and > 0")
         model = cls()
-        model.params_ = dict(zip(cls.param_names, map(float, values), strict=True))
+        model.params_ = positive_params(cls.param_names, values)
         return model
 
     def _settings(self) -> str:

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from teiki.errors import TeikiError
 from teiki.io.readers import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES
-from teiki.messages import LANGS
+from teiki.messages import LANGS, say
 from teiki.report import charts
 from teiki.report.kpilist import headline as kpi_rows
 from teiki.segments.cpm import BY_KEY, KEYS, SEGMENTS
@@ -155,12 +155,12 @@ async def upload(request: Request, file: Annotated[UploadFile | None, File()] = 
                  preset: Annotated[str, Form()] = ""):
     lang = request_lang(request)
     if not csrf_ok(request, csrf):
-        return _data_page(request, 403, error=_say("csrf_failed", lang))
+        return _data_page(request, 403, error=say("csrf_failed", lang))
     access = request.app.state.access
     if file is None or not file.filename:
-        return _data_page(request, 400, error=_say("data_no_file", lang))
+        return _data_page(request, 400, error=say("data_no_file", lang))
     if table and table not in TABLES:
-        return _data_page(request, 400, error=_say("bad_choice", lang, name="table", value=table,
+        return _data_page(request, 400, error=say("bad_choice", lang, name="table", value=table,
                                                    choices=", ".join(TABLES)))
     try:
         name = safe_upload_name(file.filename)
@@ -173,22 +173,16 @@ async def upload(request: Request, file: Annotated[UploadFile | None, File()] = 
             while chunk := await file.read(CHUNK):
                 size += len(chunk)
                 if size > access.max_upload_bytes:
-                    return _data_page(request, 413, error=_say("data_too_big", lang,
+                    return _data_page(request, 413, error=say("data_too_big", lang,
                                                                mb=access.max_upload_bytes // (1024 * 1024)))
                 out.write(chunk)
         try:
             result = served(request).import_files([path], table=table or None, preset=preset or None)
         except TeikiError as exc:
-            return _data_page(request, 400, error=_say("data_failed", lang), detail=exc.render(lang))
+            return _data_page(request, 400, error=say("data_failed", lang), detail=exc.render(lang))
     summary = ", ".join(f"{t.table}: +{t.counts.inserted:,} / ~{t.counts.replaced:,} / ={t.counts.unchanged:,}"
                         for t in result.tables)
-    return _data_page(request, message=_say("data_done", lang, summary=summary))
-
-
-def _say(key: str, lang: str, **params: object) -> str:
-    from teiki.messages import say
-
-    return say(key, lang, **params)
+    return _data_page(request, message=say("data_done", lang, summary=summary))
 
 
 # ------------------------------------------------------------------ language and login
@@ -214,16 +208,16 @@ def login(request: Request, password: Annotated[str, Form()] = "", csrf: Annotat
     access = request.app.state.access
     if not csrf_ok(request, csrf):
         return render(request, "login.html", 403, title="page_login", next=safe_next(next),
-                      error=_say("csrf_failed", lang))
+                      error=say("csrf_failed", lang))
     who = request.client.host if request.client else "?"
     wait = access.throttle.wait_seconds(who)
     if wait > 0:
         return render(request, "login.html", 429, title="page_login", next=safe_next(next),
-                      error=_say("login_throttled", lang, minutes=max(1, round(wait / 60))))
+                      error=say("login_throttled", lang, minutes=max(1, round(wait / 60))))
     if not access.check_password(password):
         access.throttle.failed(who)
         return render(request, "login.html", 401, title="page_login", next=safe_next(next),
-                      error=_say("login_failed", lang))
+                      error=say("login_failed", lang))
     access.throttle.succeeded(who)
     request.session.clear()
     request.session["user"] = "owner"

@@ -15,6 +15,11 @@ FORECAST: dict[str, tuple[str, str]] = {
     "help_scores": ("単発購入の顧客のスコア列 (生存確率、90日の購入見込み、購入単価見込み) を加えます。",
                     "Add the one-off buyers' score columns (P(alive), expected purchases in 90 days, expected spend)."),
     "list_scores": ("予測スコア", "forecast scores"),
+    "scores_note": ("予測スコアは定期を持たない顧客だけ (定期の顧客は —)。生存確率は BG/NBD によるもので、2回目の購入がない顧客は"
+                    "モデル上まだ離脱の機会がないため 100% と出ます。その顧客には離脱日数で判断してください。",
+                    "Forecast scores cover customers without a subscription (subscribers show —). P(alive) comes from "
+                    "the BG/NBD, in which a customer with no repeat purchase has had no chance to drop out, so it shows "
+                    "100%; judge those customers by their lapse days."),
     "lcol_p_alive": ("生存確率", "P(alive)"),
     "lcol_expected_purchases_90d": ("90日の購入見込み", "purchases, next 90 days"),
     "lcol_expected_spend": ("購入単価見込み", "expected spend"),

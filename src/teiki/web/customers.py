@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from fastapi import Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
@@ -43,43 +44,49 @@ class ListQuery(BaseModel):
     per_page: int = Field(50, ge=1, le=1000, description="rows per page")
 
 
-def _table(request: Request, q: ListQuery) -> pa.Table:
-    """The whole list, sorted, with personal columns dropped unless the reader is logged in."""
+def _sorted(request: Request, q: ListQuery) -> tuple[pa.Table, pa.Array]:
+    """The whole list (computed once per segment and dates) and its row order for ``q.sort`` (the order, not
+    a sorted copy, is what each sort adds to the cache)."""
     if q.from_segment is not None and q.since is None:
         raise TeikiError("bad_choice", name="from_segment", value=q.from_segment, choices="(needs since)")
     served = request.app.state.shop
     segment = None if q.segment == "all" else q.segment
+    table = served.call("segment_customers", segment, q.as_of, "default", since=q.since,
+                        since_segment=q.from_segment, scores=q.scores, output="pyarrow")
+    if q.sort not in table.column_names:
+        raise TeikiError("bad_choice", name="sort", value=q.sort, choices=", ".join(table.column_names))
+    keys = [(q.sort, "descending" if q.desc else "ascending")]
+    keys += [("customer_id", "ascending")] if q.sort != "customer_id" else []
+    order = served.cached(("order", segment, q.as_of, q.since, q.from_segment, q.scores, q.sort, q.desc),
+                          lambda _: pc.sort_indices(table, sort_keys=keys))
+    return table, order
 
-    def fetch(shop) -> pa.Table:
-        table = shop.segment_customers(segment, q.as_of, "default", since=q.since, since_segment=q.from_segment,
-                                       scores=q.scores, output="pyarrow")
-        if q.sort not in table.column_names:
-            raise TeikiError("bad_choice", name="sort", value=q.sort, choices=", ".join(table.column_names))
-        keys = [(q.sort, "descending" if q.desc else "ascending")]
-        return table.sort_by(keys + [("customer_id", "ascending")] if q.sort != "customer_id" else keys)
 
-    table = served.cached(("list", segment, q.as_of, q.since, q.from_segment, q.scores, q.sort, q.desc), fetch)
-    if not logged_in(request, request.app.state.access):
-        table = table.drop_columns([c for c in PERSONAL if c in table.column_names])
-    return table
+def _visible(request: Request, table: pa.Table) -> pa.Table:
+    """``table`` without the personal columns unless the reader is logged in."""
+    if logged_in(request, request.app.state.access):
+        return table
+    return table.drop_columns([c for c in PERSONAL if c in table.column_names])
 
 
 def page(request: Request, q: ListQuery) -> dict:
     """One page of the list: ``{"total", "page", "per_page", "pages", "columns", "rows"}``."""
-    table = _table(request, q)
+    table, order = _sorted(request, q)
     day = request.app.state.shop.cached(("resolve", q.as_of), lambda s: resolve_day(s, q.as_of))
     total = table.num_rows
     pages = max(1, -(-total // q.per_page))
     start = (min(q.page, pages) - 1) * q.per_page
+    shown = _visible(request, table.take(order.slice(start, q.per_page)))
     return {"segment": q.segment, "as_of": day, "since": q.since, "from_segment": q.from_segment,
             "sort": q.sort, "desc": q.desc, "total": total, "page": min(q.page, pages), "per_page": q.per_page,
             "pages": pages, "first": start + 1 if total else 0, "last": min(start + q.per_page, total),
-            "columns": table.column_names, "rows": table.slice(start, q.per_page).to_pylist()}
+            "columns": shown.column_names, "rows": shown.to_pylist()}
 
 
 def download(request: Request, q: ListQuery, fmt: str) -> FileResponse:
     """The whole list as a CSV (UTF-8 with BOM) or Excel file, formula-looking text made inert."""
-    table = _table(request, q)
+    table, order = _sorted(request, q)
+    table = _visible(request, table.take(order))
     records = table.to_pylist()
     folder = Path(tempfile.mkdtemp(prefix="teiki-list-"))
     name = "_".join(str(p) for p in ("customers", q.segment, q.from_segment and f"from_{q.from_segment}",

@@ -17,7 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from teiki.models.bdw import BetaDiscreteWeibull
-from teiki.models.sbg import ShiftedBetaGeometric, cohort_counts, log_beta_ratio
+from teiki.models.cohorts import cohort_counts
+from teiki.models.sbg import ShiftedBetaGeometric
+from teiki.models.survival import log_beta_ratio
 
 REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173]
 HIGH_END = [1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394]
@@ -111,6 +113,23 @@ def test_bdw_matches_fader_hardie_liu_davin_steenburgh_2018_polarization_high_en
     bdw = BetaDiscreteWeibull().fit(HIGH_END[:5])
     assert round(polarization(sbg), 3) == 0.099
     assert round(polarization(bdw), 3) == 0.335
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (REGULAR, (0.5231, 0.8944, 1.1963, -1401.3831)),
+    (HIGH_END, (0.2593, 1.7225, 1.5844, -1222.7493)),
+], ids=["regular", "high_end"])
+def test_bdw_fader_hardie_liu_davin_steenburgh_2018_five_year_estimates(data, expected):
+    """BdW on years 0–4 of each segment, the paper's five-year calibration. The paper's table was not
+    available to us; these are the estimates three independent replications print: the R package foretell's
+    BdW example (high end, per 100), the Python port retenmod's test of it, and A. Mahmood's replication
+    notebook (github.com/abdullahau/customer-analytics, BdW-Model.ipynb) for both segments."""
+    gamma, delta, c, log_likelihood = expected
+    bdw = BetaDiscreteWeibull().fit(data[:5])
+    assert bdw.params_["alpha"] == pytest.approx(gamma, rel=2e-3)
+    assert bdw.params_["beta"] == pytest.approx(delta, rel=2e-3)
+    assert bdw.params_["c"] == pytest.approx(c, rel=2e-3)
+    assert bdw.log_likelihood_ == pytest.approx(log_likelihood, abs=5e-3)
 
 
 @pytest.mark.parametrize("data", [REGULAR, HIGH_END], ids=["regular", "high_end"])

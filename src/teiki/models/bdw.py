@@ -10,7 +10,7 @@ it falls; c = 1 is the sBG (:class:`teiki.models.sbg.ShiftedBetaGeometric`) exac
     r_t = S(t) / S(t − 1) = B(α, β + t^c) / B(α, β + (t − 1)^c)      (eq. 12)
     P(T = t) = S(t − 1) − S(t)
 
-Data, likelihood and validation are the sBG's (:class:`teiki.models.sbg.RetentionModel`). Sums without a
+Data, likelihood and validation are the sBG's (:class:`teiki.models.survival.RetentionModel`). Sums without a
 closed form are numerical:
 
 - DERL (d > 0): Σ_{t≥n} S(t)/S(n−1) (1+d)^−(t−n) term by term, in blocks, stopping after the first term
@@ -29,13 +29,9 @@ import warnings
 import numpy as np
 from scipy import integrate, special
 
-from teiki.models.sbg import (
-    DIVERGED_LOG,
-    CohortCounts,
-    RetentionModel,
-    ShiftedBetaGeometric,
-    log_beta_ratio,
-)
+from teiki.models.cohorts import CohortCounts
+from teiki.models.sbg import ShiftedBetaGeometric
+from teiki.models.survival import DIVERGED_LOG, RetentionModel, log_beta_ratio
 
 EXACT_TERMS = 4096  # terms of Σ S(t) summed one by one before the Euler–Maclaurin tail
 

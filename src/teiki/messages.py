@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import os
 
+from teiki.messages_calls import CALLS
+from teiki.messages_campaigns import CAMPAIGNS
 from teiki.messages_forecast import FORECAST
+from teiki.messages_offers import OFFERS
 from teiki.messages_pages import PAGES
+from teiki.messages_risk import RISK
 
 LANGS = ("ja", "en")
 
@@ -369,6 +373,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 CATALOGUE |= PAGES  # the dashboard's and reports' labels (teiki.messages_pages)
 CATALOGUE |= FORECAST  # the forecasts' labels (teiki.messages_forecast)
+for _area in (CALLS, RISK, OFFERS, CAMPAIGNS):  # the actions' labels (teiki.messages_<area>)
+    CATALOGUE |= _area
 
 
 def default_lang() -> str:

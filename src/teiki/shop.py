@@ -25,6 +25,10 @@ import ibis
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
+from teiki.actions.methods_calls import CallMethods
+from teiki.actions.methods_campaigns import CampaignMethods
+from teiki.actions.methods_offers import OfferMethods
+from teiki.actions.methods_risk import RiskMethods
 from teiki.errors import TeikiError
 from teiki.metrics import kpis as kpi_set
 from teiki.metrics.reasons import Dictionary, cancel_reasons
@@ -64,7 +68,7 @@ class Status:
     last_import: list[dict]  # the log rows of the latest import command, one per table
 
 
-class Shop:
+class Shop(CallMethods, RiskMethods, OfferMethods, CampaignMethods):
     """A shop's data: import into it, read tables as Ibis expressions, compute its KPIs."""
 
     def __init__(self, store: Store | None, backend: BaseBackend | None = None,

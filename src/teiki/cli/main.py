@@ -449,5 +449,17 @@ def demo(
         _fail(c, exc)
 
 
+
+def _register_actions() -> None:
+    """The actions' commands (SPEC §6) live in their own modules (teiki.cli.calls, risk, offers, campaigns)."""
+    from teiki.cli import calls, campaigns, offers, risk
+
+    for area in (calls, risk, offers, campaigns):
+        area.register(app)
+
+
+_register_actions()
+
+
 if __name__ == "__main__":
     app()

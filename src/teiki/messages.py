@@ -255,11 +255,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "purpose_downsell": ("ダウンセル", "downsell"),
     "purpose_save": ("解約阻止", "save"),
     "kpi_cancel_reasons": ("解約理由", "cancellation reasons"),
-    "col_kpi": ("指標", "KPI"),
-    "col_value": ("値", "value"),
-    "col_reason": ("理由", "reason"),
-    "col_count": ("件数", "count"),
-    "col_share": ("構成比", "share"),
     "kpi_written": ("{path} に書き出しました。", "wrote {path}."),
     "help_kpi": (
         "KPI (LTV、F2転換率、定期継続率、チャーン、オファー率、解約理由など) を基準日時点で計算します。",
@@ -371,10 +366,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                   "there are no orders yet; import some with teiki import first."),
 }
 
-CATALOGUE |= PAGES  # the dashboard's and reports' labels (teiki.messages_pages)
-CATALOGUE |= FORECAST  # the forecasts' labels (teiki.messages_forecast)
-for _area in (CALLS, RISK, OFFERS, CAMPAIGNS):  # the actions' labels (teiki.messages_<area>)
-    CATALOGUE |= _area
+
+
+def _merge(*parts: dict[str, tuple[str, str]]) -> None:
+    """Add the other catalogues to CATALOGUE; a key defined twice would silently change a label, so it is an error."""
+    for part in parts:
+        clash = CATALOGUE.keys() & part.keys()
+        if clash:
+            raise RuntimeError(f"message keys defined twice: {', '.join(sorted(clash))}")
+        CATALOGUE.update(part)
+
+
+# the dashboard's and reports' labels, the forecasts', and the actions' (teiki.messages_<area>)
+_merge(PAGES, FORECAST, CALLS, RISK, OFFERS, CAMPAIGNS)
 
 
 def default_lang() -> str:

@@ -10,7 +10,7 @@ FORECAST: dict[str, tuple[str, str]] = {
     "help_cpa": ("顧客獲得単価 (円): 回収月を求めます。", "Acquisition cost per customer (yen): gives the payback month."),
     "help_backtest": ("基準日までのデータで予測し、その後の実績と比べます (--as-of が必要)。",
                       "Forecast with the data up to --as-of and compare with what happened after it."),
-    "help_customers": ("単発購入の顧客ごとのスコア (生存確率、90日の購入見込み、購入単価見込み) を出力します。",
+    "help_score_customers": ("単発購入の顧客ごとのスコア (生存確率、90日の購入見込み、購入単価見込み) を出力します。",
                        "Per-customer scores of one-off buyers (P(alive), expected purchases in 90 days, expected spend)."),
     "help_scores": ("単発購入の顧客のスコア列 (生存確率、90日の購入見込み、購入単価見込み) を加えます。",
                     "Add the one-off buyers' score columns (P(alive), expected purchases in 90 days, expected spend)."),

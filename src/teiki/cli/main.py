@@ -303,7 +303,7 @@ def forecast(
     horizon: Annotated[int, typer.Option("--horizon", min=1, max=60, help=_help("help_horizon"))] = 12,
     cpa: Annotated[Optional[float], typer.Option("--cpa", min=0, help=_help("help_cpa"))] = None,
     backtest: Annotated[bool, typer.Option("--backtest", help=_help("help_backtest"))] = False,
-    customers: Annotated[bool, typer.Option("--customers", help=_help("help_customers"))] = False,
+    customers: Annotated[bool, typer.Option("--customers", help=_help("help_score_customers"))] = False,
     format_: Annotated[str, typer.Option("--format", "-f", help=_help("help_format"))] = "table",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help=_help("help_kpi_out"))] = None,
 ) -> None:

@@ -15,8 +15,10 @@ and :mod:`teiki.models.gammagamma` (:mod:`teiki.models.purchase`).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
-from scipy.special import betaln, expit, gammaln, hyp2f1
+from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from teiki.models.mle import weights_or_ones
 from teiki.models.purchase import (
@@ -43,6 +45,68 @@ def _log_likelihood(params, x_values, x_index, x, t_x, T) -> np.ndarray:
     died = log_died_odds[x_index] - (r + x) * np.log(alpha + t_x)
     bracket = np.where(x > 0, np.logaddexp(at_T, died), at_T)
     return r * np.log(alpha) + per_x[x_index] + bracket
+
+
+class Histories(NamedTuple):
+    """Compressed histories split for the likelihood's gradient: x = 0 rows (T, weight), repeat rows (x, t_x, T,
+    weight, index into ``x_values``), and the weight of each distinct x (``x_weight``, for the per-x terms)."""
+
+    x_values: np.ndarray
+    x_weight: np.ndarray
+    T0: np.ndarray
+    w0: np.ndarray
+    x1: np.ndarray
+    t1: np.ndarray
+    T1: np.ndarray
+    w1: np.ndarray
+    index1: np.ndarray
+
+    @classmethod
+    def of(cls, x, t_x, T, w) -> Histories:
+        values, index = np.unique(x, return_inverse=True)
+        repeat = x > 0
+        return cls(values, np.bincount(index, weights=w, minlength=len(values)), T[~repeat], w[~repeat],
+                   x[repeat], t_x[repeat], T[repeat], w[repeat], index[repeat])
+
+
+def log_likelihood_and_gradient(params, h: Histories) -> tuple[float, np.ndarray]:
+    """Σ w ln L (eq. 6, as in ``_log_likelihood``) and its gradient on θ = (ln r, ln α, ln a, ln b).
+
+    With the bracket's terms A = −(r+x) ln(α+T) and D = ln a − ln(b+x−1) − (r+x) ln(α+t_x) (x > 0; D = −∞ if x = 0),
+    ∂ ln(e^A + e^D) = (1−π) ∂A + π ∂D with π = e^D/(e^A + e^D) = expit(D − A) (P(dead), the softmax weight), so
+
+        ∂/∂ln r = r [ln α + ψ(r+x) − ψ(r) − (1−π) ln(α+T) − π ln(α+t_x)]
+        ∂/∂ln α = r − (r+x) α [(1−π)/(α+T) + π/(α+t_x)]
+        ∂/∂ln a = a [ψ(a+b) − ψ(a+b+x)] + π
+        ∂/∂ln b = b [ψ(b+x) − ψ(b) + ψ(a+b) − ψ(a+b+x)] − π b/(b+x−1)
+
+    (ψ = digamma, from ∂ ln Γ and ∂ ln B(a, b+x) − ln B(a, b)). Terms in x alone are computed once per distinct x
+    and weighted by its customers; x = 0 rows only need ln(α+T) and 1/(α+T).
+    """
+    r, alpha, a, b = params
+    xs = h.x_values
+    gamma_x, beta_x = gammaln(r + xs) - gammaln(r), betaln(a, b + xs) - betaln(a, b)
+    per_x = np.stack([digamma(r + xs) - digamma(r), digamma(a + b) - digamma(a + b + xs),
+                      digamma(b + xs) - digamma(b)]) @ h.x_weight
+    shift = np.maximum(xs, 1.0) - 1.0
+    log_T0, log_T1, log_t1 = np.log(alpha + h.T0), np.log(alpha + h.T1), np.log(alpha + h.t1)
+    k = r + h.x1
+    at_T = -k * log_T1
+    d = (np.log(a) - np.log(b + shift))[h.index1] - k * log_t1 - at_T  # D − A
+    e = np.exp(-np.abs(d))
+    dead = np.where(d > 0, 1.0, e) / (1.0 + e)  # π, with no overflow
+    bracket = at_T + np.maximum(d, 0.0) + np.log1p(e)  # logaddexp(A, D)
+    u = h.w1 * dead
+    v = h.w1 - u
+    n = h.x_weight.sum()
+    value = (n * r * np.log(alpha) + h.x_weight @ (gamma_x + beta_x) - r * (h.w0 @ log_T0) + h.w1 @ bracket)
+    gradient = np.array([
+        r * (n * np.log(alpha) + per_x[0] - h.w0 @ log_T0 - v @ log_T1 - u @ log_t1),
+        r * n - alpha * (r * (h.w0 @ (1.0 / (alpha + h.T0))) + k @ (v / (alpha + h.T1) + u / (alpha + h.t1))),
+        a * per_x[1] + u.sum(),
+        b * (per_x[2] + per_x[1]) - u @ (b / (b + shift))[h.index1],
+    ])
+    return float(value), gradient
 
 
 class BetaGeoNBD(PurchaseModel):
@@ -101,7 +165,9 @@ class BetaGeoNBD(PurchaseModel):
 
         mean_x, mean_T = np.average(x, weights=w), max(np.average(age, weights=w), 1e-9)
         start = (1.0, max(mean_T / max(mean_x, 1e-3), 1e-3), 1.0, 1.0)
-        fit = fit_with_checks(self, log_likelihood, start, n, scales=(1.0, mean_T, 1.0, 1.0))
+        prepared = Histories.of(x, t_x, age, w)
+        fit = fit_with_checks(self, log_likelihood, start, n, scales=(1.0, mean_T, 1.0, 1.0),
+                              log_likelihood_and_gradient=lambda p: log_likelihood_and_gradient(p, prepared))
         self.fit_, self.n_customers_ = fit, n
         self.params_ = fit.params
         self.log_likelihood_ = log_likelihood(fit.estimates)

@@ -7,7 +7,7 @@ import dataclasses
 
 import numpy as np
 
-from teiki.models.mle import Fit, fit_positive, positive_params
+from teiki.models.mle import Fit, fit_positive, fit_positive_by_gradient, positive_params
 
 #: a parameter (relative to the data's scale) beyond e^±15 ≈ 3·10^±6 means the maximum is at infinity
 DIVERGED_LOG = 15.0
@@ -48,31 +48,50 @@ def fitted_or_raise(model) -> dict[str, float]:
     return model.params_
 
 
-def fit_with_checks(model, log_likelihood, start, n_customers: float, scales) -> Fit:
+def fit_with_checks(model, log_likelihood, start, n_customers: float, scales, *,
+                    log_likelihood_and_gradient=None) -> Fit:
     """Maximise ``log_likelihood(params)`` (minus the model's penalty) and refuse a maximum at infinity, i.e. a
     parameter beyond e^±15 times its ``scales`` entry (1 for shapes; the data's mean T or spend for α, β, γ).
 
     The optimiser sees the objective divided by the number of customers: a sum over thousands of customers is
     ~10⁴ in size, where the optimiser's absolute tolerances fall below floating-point resolution and it would
     run to its evaluation limit. The covariance and log-likelihood are scaled back.
+
+    With ``log_likelihood_and_gradient`` (params ↦ (ln L, ∂ ln L/∂θ), θ = log params) a gradient fit is tried
+    first (:func:`~teiki.models.mle.fit_positive_by_gradient`); it is kept only at a verified interior optimum
+    within e^±15 of the scales, else the Nelder–Mead path of :func:`~teiki.models.mle.fit_positive` decides.
     """
-    names = model.param_names
+    names, log_scales = model.param_names, np.log(np.asarray(scales, dtype=float))
 
     def objective(params: np.ndarray) -> float:
         penalty = model.penalizer * float(np.sum(np.log(params) ** 2))
         return (penalty - log_likelihood(params)) / n_customers
 
+    with_gradient = None if log_likelihood_and_gradient is None else \
+        _penalised(log_likelihood_and_gradient, model.penalizer, n_customers)
     with np.errstate(all="ignore"):  # trial points far out overflow; fit_positive treats them as +inf
-        scaled = fit_positive(objective, names, start)
+        scaled = None if with_gradient is None else fit_positive_by_gradient(with_gradient, names, start)
+        if scaled is None or np.any(np.abs(np.log(scaled.estimates) - log_scales) > DIVERGED_LOG):
+            scaled = fit_positive(objective, names, start, value_and_gradient=with_gradient)
     fit = dataclasses.replace(scaled, log_likelihood=scaled.log_likelihood * n_customers,
                               cov_log=None if scaled.cov_log is None else scaled.cov_log / n_customers)
-    log_est = np.log(fit.estimates / np.asarray(scales, dtype=float))
+    log_est = np.log(fit.estimates) - log_scales
     if not np.isfinite(fit.log_likelihood) or np.any(np.abs(log_est) > DIVERGED_LOG):
         worst = names[int(np.argmax(np.abs(log_est)))]
         raise ValueError(f"the likelihood of these {n_customers:g} customers has no finite maximum "
                          f"({worst} runs off to {'0' if log_est[names.index(worst)] < 0 else 'infinity'}): "
                          "too few or too regular histories for this model; pass penalizer > 0 to regularise")
     return fit
+
+
+def _penalised(log_likelihood_and_gradient, penalizer: float, n_customers: float):
+    """params ↦ ((penalty − ln L)/n, its gradient on θ); penalty = penalizer · Σ θ², ∂penalty/∂θ = 2 penalizer θ."""
+    def value_and_gradient(params: np.ndarray) -> tuple[float, np.ndarray]:
+        theta = np.log(params)
+        value, gradient = log_likelihood_and_gradient(params)
+        return ((penalizer * float(theta @ theta) - value) / n_customers,
+                (2.0 * penalizer * theta - gradient) / n_customers)
+    return value_and_gradient
 
 
 def describe(model) -> str:

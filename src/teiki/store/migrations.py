@@ -65,7 +65,15 @@ def _v4_running_amounts(con: Backend) -> None:
     facts.refresh(con)
 
 
-MIGRATIONS: list[Callable[[Backend], None]] = [_v1_initial, _v2_facts, _v3_subscription_facts, _v4_running_amounts]
+def _v5_campaigns(con: Backend) -> None:
+    """The campaign tables (:mod:`teiki.store.campaigns`), empty."""
+    from teiki.store import campaigns
+
+    campaigns.create_tables(con)
+
+
+MIGRATIONS: list[Callable[[Backend], None]] = [_v1_initial, _v2_facts, _v3_subscription_facts, _v4_running_amounts,
+                                               _v5_campaigns]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

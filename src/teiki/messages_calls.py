@@ -2,4 +2,55 @@
 
 from __future__ import annotations
 
-CALLS: dict[str, tuple[str, str]] = {}
+CALLS: dict[str, tuple[str, str]] = {
+    # --- help ---
+    "help_calls": ("商品がなくなる頃の電話リスト (今日かける顧客と理由)。",
+                   "Today's run-out call list: whom to call before their product runs out, and why."),
+    "help_calls_date": ("リストの日付 YYYY-MM-DD または today (既定: 最終受注日)。",
+                        "Day of the list, YYYY-MM-DD or today (default: the last order date)."),
+    "help_lead_days": ("なくなる日の何日前に電話するか (既定 5)。", "Days before the run-out to call (default 5)."),
+    "help_recent_days": ("この日数以内に応対した顧客は除外 (既定 14、0 で除外しない)。",
+                         "Leave out customers contacted within this many days (default 14; 0: keep them)."),
+    "help_calls_schedule": ("今日のリストではなく、商品を持つ全顧客のなくなる日と電話日を出力します。",
+                            "Output every holder's run-out and call date instead of today's list."),
+    # --- errors ---
+    "calls_bad_days": ("{option} は 0 以上の整数にしてください ({value})。", "{option} must be 0 or more ({value})."),
+    # --- the table ---
+    "calls_title": ("電話リスト {day} (なくなる {lead} 日前、{recent} 日以内の応対は除外)",
+                    "Call list for {day} ({lead} days before run-out; contacts within {recent} days left out)"),
+    "calls_count": ("{count} 人", "{count} customers"),
+    "calls_none": ("この日に電話する顧客はいません。", "No one to call on this day."),
+    "calls_schedule_title": ("なくなる日の予定 ({day} 時点、なくなる {lead} 日前に電話)",
+                             "Run-out schedule (as of {day}; call {lead} days before)"),
+    "calls_schedule_count": ("{count} 件 (うち定期のお届けが間に合う {covered} 件)",
+                             "{count} customer-products ({covered} covered by a subscription delivery)"),
+    "calls_more": ("ほか {count} 行 (--format csv / xlsx / json で全件)。",
+                   "{count} more rows (all of them with --format csv / xlsx / json)."),
+    "ccol_priority": ("順位", "#"),
+    "ccol_customer_id": ("顧客番号", "customer"),
+    "ccol_name": ("氏名", "name"),
+    "ccol_phone": ("電話番号", "phone"),
+    "ccol_product": ("商品", "product"),
+    "ccol_runout_date": ("なくなる日", "runs out"),
+    "ccol_call_date": ("電話日", "call on"),
+    "ccol_reason": ("理由", "reason"),
+    "ccol_next_delivery": ("次回お届け", "next delivery"),
+    # --- the reason sentence ---
+    "calls_reason": ("{product}が{runout}頃になくなる見込み（前回注文 {last}・{quantity}・{supply}）",
+                     "{product} runs out ~{runout}; last order {last}, {quantity}, {supply}"),
+    "calls_unit": ("{n}個", "{n} unit"),
+    "calls_units": ("{n}個", "{n} units"),
+    "calls_supply": ("{days}日分", "{days}-day supply"),
+    "calls_supply_each": ("各{days}日分", "{days}-day supply each"),
+    "calls_supply_own_interval": ("いつもの購入間隔 1個{days}日", "usual reorder every {days} days a unit"),
+    "calls_supply_product_median": ("この商品の標準的な購入間隔 1個{days}日",
+                                    "typical reorder of this product every {days} days a unit"),
+    "calls_carry": ("前回までの残り +{days}日分", "+{days} days left from earlier orders"),
+    "calls_carry1": ("前回までの残り +1日分", "+1 day left from earlier orders"),
+    "calls_next": ("次回お届け {next}頃 (周期 {cycle}日)", "next delivery ~{next} ({cycle}-day cycle)"),
+    "calls_next_skip": ("次回お届け {next}頃 (スキップ {skips}回)", "next delivery ~{next} after {skips} skips"),
+    "calls_next_skip1": ("次回お届け {next}頃 (スキップ 1回)", "next delivery ~{next} after a skip"),
+    "calls_others": ("ほかに {products} もなくなる頃", "also running out: {products}"),
+    "calls_sep": ("。", "; "),
+    "calls_list_sep": ("、", ", "),
+}

@@ -79,7 +79,7 @@ class TableSpec:
 STATUSES = ("completed", "cancelled", "returned")
 EVENT_KINDS = ("skip", "cycle_change", "plan_change", "pause", "resume", "cancel_request", "cancel")
 CONTACT_PURPOSES = ("followup", "cancel_request", "upsell", "cross_sell", "downsell", "winback", "other")
-CONTACT_OUTCOMES = ("accepted", "declined", "saved", "cancelled", "no_answer")
+CONTACT_OUTCOMES = ("accepted", "declined", "saved", "cancelled", "no_answer", "opted_out")
 PRODUCT_CATEGORIES = ("trial", "main", "cross_sell", "other")
 
 DEFAULT_CYCLE_DAYS = 30

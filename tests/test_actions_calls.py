@@ -312,6 +312,19 @@ def test_opt_out_arrives_with_an_imported_contacts_file_and_the_next_list_respec
         assert ("C3", "LOT") in by_pair(shop, "2024-11-30")  # the schedule still knows its run-out
 
 
+def test_a_japanese_contacts_file_with_電話不要_opts_the_customer_out(calls_db, tmp_path):
+    """The ja preset maps the call center's own headers and words (結果 = 電話不要 → opted_out)."""
+    db = copy_db(calls_db, tmp_path)
+    path = write_csv(tmp_path / "応対履歴.csv", ["応対ID", "顧客番号", "応対日時", "目的", "結果", "費用"],
+                     [["K11", "C3", "2024/10/01 10:00", "フォロー", "電話不要", "300"]])
+    result = CliRunner().invoke(app, ["--db", str(db), "import", str(path)], env={"TEIKI_LANG": "en", "COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    with teiki.open(db, read_only=True) as shop:
+        stored = shop.table("contacts").to_pyarrow().to_pylist()
+        assert [(r["purpose"], r["outcome"]) for r in stored if r["contact_id"] == "K11"] == [("followup", "opted_out")]
+        assert "C3" not in ids(shop.calls("2024-11-30"))
+
+
 def test_reason_in_english_and_japanese(calls_shop):
     en = calls_shop.calls("2024-11-30", lang="en").set_index("customer_id")
     ja = calls_shop.calls("2024-11-30", lang="ja").set_index("customer_id")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from teiki.messages_action_pages import ACTION_PAGES
 from teiki.messages_calls import CALLS
 from teiki.messages_campaigns import CAMPAIGNS
 from teiki.messages_forecast import FORECAST
@@ -378,7 +379,7 @@ def _merge(*parts: dict[str, tuple[str, str]]) -> None:
 
 
 # the dashboard's and reports' labels, the forecasts', and the actions' (teiki.messages_<area>)
-_merge(PAGES, FORECAST, CALLS, RISK, OFFERS, CAMPAIGNS)
+_merge(PAGES, FORECAST, ACTION_PAGES, CALLS, RISK, OFFERS, CAMPAIGNS)
 
 
 def default_lang() -> str:

@@ -37,7 +37,8 @@ HERE = Path(__file__).parent
 PLOTLY_JS = files("plotly") / "package_data" / "plotly.min.js"
 NAV = (("/", "page_overview"), ("/retention", "page_retention"), ("/ltv", "page_ltv"),
        ("/portfolio", "page_portfolio"), ("/cancellations", "page_cancellations"), ("/forecast", "page_forecast"),
-       ("/customers", "page_customers"), ("/data", "page_data"))
+       ("/customers", "page_customers"), ("/calls", "page_actions"), ("/data", "page_data"))
+ACTION_PATHS = ("/calls", "/risk", "/cross-sell", "/offers", "/winback", "/campaigns", "/simulate")
 SESSION_HOURS = 12
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -61,7 +62,9 @@ def render(request: Request, template: str, status: int = 200, **context: object
     """A page: ``context`` plus the language, the labels, the navigation and the login state."""
     lang = request_lang(request)
     access: Access = request.app.state.access
-    base = {"lang": lang, "t": lambda key, **p: say(key, lang, **p), "nav": NAV, "path": request.url.path,
+    path = request.url.path
+    active = "/calls" if path.startswith(ACTION_PATHS) else path  # the action pages share one menu entry
+    base = {"lang": lang, "t": lambda key, **p: say(key, lang, **p), "nav": NAV, "path": path, "active": active,
             "logged_in": logged_in(request, access), "login_required": access.login_required,
             "csrf": csrf_token(request), "query": dict(request.query_params)}
     return templates.TemplateResponse(request, template, {**base, **context}, status_code=status)
@@ -74,7 +77,7 @@ def wants_html(request: Request) -> bool:
 def create_app(db: Path, *, access: Access | None = None, lang: str | None = None, warm: bool = False) -> FastAPI:
     """The dashboard over the shop database ``db`` (created empty when missing); ``warm`` computes the
     pages' default data in a background thread at start-up."""
-    from teiki.web import api, pages
+    from teiki.web import actions_api, actions_pages, api, pages
 
     access = access or Access()
     app = FastAPIOffline(static_url="/static-docs", redoc_url=None, title="teiki", version="1", summary="CRM analytics for subscription D2C shops: the dashboard's "
@@ -126,7 +129,9 @@ def create_app(db: Path, *, access: Access | None = None, lang: str | None = Non
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
+    app.include_router(actions_api.router)
     app.include_router(pages.router)
+    app.include_router(actions_pages.router)
     if warm:
         threading.Thread(target=api.warm, args=(app.state.shop,), name="teiki-warm", daemon=True).start()
     return app

@@ -4,8 +4,6 @@ list as CSV / Excel. Names, phones and e-mails go only to logged-in users (see t
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 from typing import Literal
 
 import pyarrow as pa
@@ -13,16 +11,13 @@ import pyarrow.compute as pc
 from fastapi import Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
-from starlette.background import BackgroundTask
 
 from teiki.errors import TeikiError
-from teiki.report.export import write_csv, write_xlsx
 from teiki.report.pagedata import resolve_day
 from teiki.segments.cpm import KEYS
 from teiki.segments.movement import NEW
-from teiki.web.security import logged_in
+from teiki.web.downloads import file_response, visible
 
-PERSONAL = ("name", "phone", "email")
 KINDS = {"cumulative_amount": "yen", "revenue_365d": "yen", "expected_spend": "yen", "p_alive": "pct",
          "expected_purchases_90d": "num"}  # how the page prints a column (others: counts and text)
 SEGMENT_CHOICES = ("all", *KEYS)
@@ -62,13 +57,6 @@ def _sorted(request: Request, q: ListQuery) -> tuple[pa.Table, pa.Array]:
     return table, order
 
 
-def _visible(request: Request, table: pa.Table) -> pa.Table:
-    """``table`` without the personal columns unless the reader is logged in."""
-    if logged_in(request, request.app.state.access):
-        return table
-    return table.drop_columns([c for c in PERSONAL if c in table.column_names])
-
-
 def page(request: Request, q: ListQuery) -> dict:
     """One page of the list: ``{"total", "page", "per_page", "pages", "columns", "rows"}``."""
     table, order = _sorted(request, q)
@@ -76,7 +64,7 @@ def page(request: Request, q: ListQuery) -> dict:
     total = table.num_rows
     pages = max(1, -(-total // q.per_page))
     start = (min(q.page, pages) - 1) * q.per_page
-    shown = _visible(request, table.take(order.slice(start, q.per_page)))
+    shown = visible(request, table.take(order.slice(start, q.per_page)))
     return {"segment": q.segment, "as_of": day, "since": q.since, "from_segment": q.from_segment,
             "sort": q.sort, "desc": q.desc, "total": total, "page": min(q.page, pages), "per_page": q.per_page,
             "pages": pages, "first": start + 1 if total else 0, "last": min(start + q.per_page, total),
@@ -86,22 +74,6 @@ def page(request: Request, q: ListQuery) -> dict:
 def download(request: Request, q: ListQuery, fmt: str) -> FileResponse:
     """The whole list as a CSV (UTF-8 with BOM) or Excel file, formula-looking text made inert."""
     table, order = _sorted(request, q)
-    table = _visible(request, table.take(order))
-    records = table.to_pylist()
-    folder = Path(tempfile.mkdtemp(prefix="teiki-list-"))
     name = "_".join(str(p) for p in ("customers", q.segment, q.from_segment and f"from_{q.from_segment}",
-                                     q.as_of) if p) + f".{fmt}"
-    path = folder / name
-    if fmt == "csv":
-        write_csv(records, path, columns=table.column_names)
-        media = "text/csv; charset=utf-8"
-    else:
-        write_xlsx({"customers": records}, path)
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return FileResponse(path, media_type=media, filename=name, background=BackgroundTask(_remove, folder))
-
-
-def _remove(folder: Path) -> None:
-    for f in folder.iterdir():
-        f.unlink(missing_ok=True)
-    folder.rmdir()
+                                     q.as_of) if p)
+    return file_response(visible(request, table.take(order)), name, fmt, sheet="customers")

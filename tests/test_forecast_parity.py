@@ -6,9 +6,8 @@ parallel sums move the last digits of the inputs and a maximum-likelihood fit am
 
 from __future__ import annotations
 
-import math
-
 import pytest
+from conftest import assert_same
 
 from teiki.forecast import stats
 from teiki.store import results
@@ -35,28 +34,12 @@ def test_sufficient_statistics_are_the_same_on_duckdb_and_spark(engines, build, 
     assert on_duckdb == on_spark
 
 
-def _close(a, b, path=""):
-    if isinstance(a, dict):
-        assert isinstance(b, dict) and a.keys() == b.keys(), path
-        for k in a:
-            _close(a[k], b[k], f"{path}.{k}")
-    elif isinstance(a, list):
-        assert isinstance(b, list) and len(a) == len(b), path
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            _close(x, y, f"{path}[{i}]")
-    elif isinstance(a, float) or isinstance(b, float):
-        assert a is not None and b is not None, (path, a, b)
-        assert math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9) or (math.isnan(a) and math.isnan(b)), (path, a, b)
-    else:
-        assert a == b, (path, a, b)
-
-
 def test_forecast_by_channel_is_the_same_on_duckdb_and_spark(engines):
     duck, spark_shop = engines
     on_duckdb = duck.forecast(by="channel", cpa=5000).to_dict()
     on_spark = spark_shop.forecast(by="channel", cpa=5000).to_dict()
     assert len(str(on_duckdb)) > 2000
-    _close(on_duckdb, on_spark)
+    assert_same(on_duckdb, on_spark, rel_tol=1e-6)
 
 
 def test_customer_scores_are_the_same_on_duckdb_and_spark(engines):
@@ -64,4 +47,4 @@ def test_customer_scores_are_the_same_on_duckdb_and_spark(engines):
     on_duckdb = duck.customer_scores(output="pandas").sort_values("customer_id").reset_index(drop=True)
     on_spark = spark_shop.customer_scores(output="pandas").sort_values("customer_id").reset_index(drop=True)
     assert len(on_duckdb) > 100
-    _close(on_duckdb.to_dict("list"), on_spark.to_dict("list"))
+    assert_same(on_duckdb.to_dict("list"), on_spark.to_dict("list"), rel_tol=1e-6)

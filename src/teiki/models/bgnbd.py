@@ -83,28 +83,41 @@ def log_likelihood_and_gradient(params, h: Histories) -> tuple[float, np.ndarray
     (ψ = digamma, from ∂ ln Γ and ∂ ln B(a, b+x) − ln B(a, b)). Terms in x alone are computed once per distinct x
     and weighted by its customers; x = 0 rows only need ln(α+T) and 1/(α+T).
     """
+    value_x, gradient_x = _per_x_terms(params, h)
+    value_rows, gradient_rows = _row_terms(params, h)
+    return value_x + value_rows, gradient_x + gradient_rows
+
+
+def _per_x_terms(params, h: Histories) -> tuple[float, np.ndarray]:
+    """Σ_x W_x [ln Γ(r+x) − ln Γ(r) + ln B(a, b+x) − ln B(a, b)] and its gradient on θ (zero for x = 0)."""
+    r, _, a, b = params
+    xs, wx = h.x_values, h.x_weight
+    value = wx @ (gammaln(r + xs) - gammaln(r) + betaln(a, b + xs) - betaln(a, b))
+    shape_r, shape_ab, shape_b = np.stack([digamma(r + xs) - digamma(r), digamma(a + b) - digamma(a + b + xs),
+                                           digamma(b + xs) - digamma(b)]) @ wx
+    return float(value), np.array([r * shape_r, 0.0, a * shape_ab, b * (shape_b + shape_ab)])
+
+
+def _row_terms(params, h: Histories) -> tuple[float, np.ndarray]:
+    """Σ w [r ln α + ln(e^A + e^D)] and its gradient on θ; for x = 0 rows the bracket is A = −r ln(α+T)."""
     r, alpha, a, b = params
-    xs = h.x_values
-    gamma_x, beta_x = gammaln(r + xs) - gammaln(r), betaln(a, b + xs) - betaln(a, b)
-    per_x = np.stack([digamma(r + xs) - digamma(r), digamma(a + b) - digamma(a + b + xs),
-                      digamma(b + xs) - digamma(b)]) @ h.x_weight
-    shift = np.maximum(xs, 1.0) - 1.0
+    n = h.x_weight.sum()
     log_T0, log_T1, log_t1 = np.log(alpha + h.T0), np.log(alpha + h.T1), np.log(alpha + h.t1)
+    shift = np.maximum(h.x_values, 1.0) - 1.0
     k = r + h.x1
     at_T = -k * log_T1
     d = (np.log(a) - np.log(b + shift))[h.index1] - k * log_t1 - at_T  # D − A
     e = np.exp(-np.abs(d))
-    dead = np.where(d > 0, 1.0, e) / (1.0 + e)  # π, with no overflow
+    dead = np.where(d > 0, 1.0, e) / (1.0 + e)  # π = expit(D − A), without overflow
     bracket = at_T + np.maximum(d, 0.0) + np.log1p(e)  # logaddexp(A, D)
     u = h.w1 * dead
     v = h.w1 - u
-    n = h.x_weight.sum()
-    value = (n * r * np.log(alpha) + h.x_weight @ (gamma_x + beta_x) - r * (h.w0 @ log_T0) + h.w1 @ bracket)
+    value = n * r * np.log(alpha) - r * (h.w0 @ log_T0) + h.w1 @ bracket
     gradient = np.array([
-        r * (n * np.log(alpha) + per_x[0] - h.w0 @ log_T0 - v @ log_T1 - u @ log_t1),
+        r * (n * np.log(alpha) - h.w0 @ log_T0 - v @ log_T1 - u @ log_t1),
         r * n - alpha * (r * (h.w0 @ (1.0 / (alpha + h.T0))) + k @ (v / (alpha + h.T1) + u / (alpha + h.t1))),
-        a * per_x[1] + u.sum(),
-        b * (per_x[2] + per_x[1]) - u @ (b / (b + shift))[h.index1],
+        u.sum(),
+        -u @ (b / (b + shift))[h.index1],
     ])
     return float(value), gradient
 

@@ -19,8 +19,10 @@ a weighted mean of the population mean pγ/(q−1) and the customer's own m_x.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
-from scipy.special import gammaln
+from scipy.special import digamma, gammaln
 
 from teiki.models.mle import weights_or_ones
 from teiki.models.purchase import (
@@ -44,6 +46,51 @@ def spend_histories(frequency, monetary) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError("monetary (mean value of the repeat transactions) must be finite and > 0 "
                          "for customers with frequency > 0")
     return x, m
+
+
+class Spends(NamedTuple):
+    """Repeat customers prepared for the likelihood's gradient: distinct x with their weights, m_x·x per row, the
+    weight matrix (w, w·x) and the constants Σ w x ln(m_x x) and Σ w ln m_x."""
+
+    x_values: np.ndarray
+    x_weight: np.ndarray
+    spent: np.ndarray
+    weights: np.ndarray
+    c_px: float
+    c_log_m: float
+
+    @classmethod
+    def of(cls, x, m, w) -> Spends:
+        values, index = np.unique(x, return_inverse=True)
+        return cls(values, np.bincount(index, weights=w, minlength=len(values)), m * x, np.stack([w, w * x]),
+                   float((w * x) @ np.log(m * x)), float(w @ np.log(m)))
+
+
+def log_likelihood_and_gradient(params, s: Spends) -> tuple[float, np.ndarray]:
+    """Σ w ln f(m_x | p, q, γ; x) (module docstring) and its gradient on θ = (ln p, ln q, ln γ). With
+    S = γ + m_x x, the sum is Σ_x W_x [ln Γ(px+q) − ln Γ(px) − ln Γ(q)] + N q ln γ + p Σ w x ln(m_x x)
+    − Σ w ln m_x − Σ w (px+q) ln S (W_x = weight of the customers with that x, N = Σ w), whence
+
+        ∂/∂ln p = p [Σ_x W_x x (ψ(px+q) − ψ(px)) + Σ w x ln(m_x x) − Σ w x ln S]
+        ∂/∂ln q = q [Σ_x W_x (ψ(px+q) − ψ(q)) + N ln γ − Σ w ln S]
+        ∂/∂ln γ = q N − γ Σ w (px+q)/S
+
+    (ψ = digamma). Per customer only ln S and 1/S are computed; the rest is per distinct x or constant.
+    """
+    p, q, gamma = params
+    xs, wx = s.x_values, s.x_weight
+    n = wx.sum()
+    log_s_sums = s.weights @ np.log(gamma + s.spent)  # (Σ w ln S, Σ w x ln S)
+    inverse_sums = s.weights @ (1.0 / (gamma + s.spent))
+    value = (wx @ (gammaln(p * xs + q) - gammaln(p * xs) - gammaln(q)) + n * q * np.log(gamma)
+             + p * s.c_px - s.c_log_m - p * log_s_sums[1] - q * log_s_sums[0])
+    psi_pxq = digamma(p * xs + q)
+    gradient = np.array([
+        p * ((wx * xs) @ (psi_pxq - digamma(p * xs)) + s.c_px - log_s_sums[1]),
+        q * (wx @ (psi_pxq - digamma(q)) + n * np.log(gamma) - log_s_sums[0]),
+        q * n - gamma * (p * inverse_sums[1] + q * inverse_sums[0]),
+    ])
+    return float(value), gradient
 
 
 class GammaGamma(PurchaseModel):
@@ -89,7 +136,9 @@ class GammaGamma(PurchaseModel):
             return float(np.dot(w, self.individual_log_likelihood(params, x, m)))
 
         mean_m = float(np.average(m, weights=w))
-        fit = fit_with_checks(self, log_likelihood, (1.0, 3.0, 2.0 * mean_m), n, scales=(1.0, 1.0, mean_m))
+        prepared = Spends.of(x, m, w)
+        fit = fit_with_checks(self, log_likelihood, (1.0, 3.0, 2.0 * mean_m), n, scales=(1.0, 1.0, mean_m),
+                              log_likelihood_and_gradient=lambda p: log_likelihood_and_gradient(p, prepared))
         self.fit_, self.n_customers_ = fit, n
         self.params_ = fit.params
         self.log_likelihood_ = log_likelihood(fit.estimates)

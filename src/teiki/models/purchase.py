@@ -7,10 +7,18 @@ import dataclasses
 
 import numpy as np
 
-from teiki.models.mle import Fit, fit_positive, fit_positive_by_gradient, positive_params
+from teiki.models.mle import (
+    Fit,
+    fit_positive,
+    fit_positive_by_gradient,
+    positive_params,
+)
 
 #: a parameter (relative to the data's scale) beyond e^±15 ≈ 3·10^±6 means the maximum is at infinity
 DIVERGED_LOG = 15.0
+#: a gradient fit is trusted only well inside that range (e^±10) and with every se(ln param) ≤ 3; beyond, the
+#: likelihood is nearly flat in some direction and the Nelder–Mead path decides, as it always did
+TRUSTED_LOG, TRUSTED_SE = 10.0, 3.0
 
 
 def histories(frequency, recency, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -33,12 +41,21 @@ def histories(frequency, recency, T) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def compress(columns: tuple[np.ndarray, ...], weights: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
-    """Unique rows of ``columns`` with their summed weights (rows of weight 0 dropped): the sufficient statistics."""
+    """Unique rows of ``columns`` with their summed weights (rows of weight 0 dropped): the sufficient statistics.
+
+    Rows come out in lexicographic order (as ``np.unique(axis=0)``, which is several times slower): one lexsort,
+    then a new group wherever any column changes."""
     keep = weights > 0
-    stacked = np.column_stack([c[keep] for c in columns])
-    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    counts = np.bincount(inverse.ravel(), weights=weights[keep], minlength=len(unique))
-    return tuple(unique[:, i] for i in range(unique.shape[1])), counts
+    order = np.lexsort([c[keep] for c in reversed(columns)])
+    rows = [c[keep][order] for c in columns]
+    if not len(order):
+        return tuple(rows), weights[keep]
+    starts = np.zeros(len(order), dtype=bool)
+    starts[0] = True
+    for column in rows:
+        starts[1:] |= column[1:] != column[:-1]
+    first = np.flatnonzero(starts)
+    return tuple(column[first] for column in rows), np.add.reduceat(weights[keep][order], first)
 
 
 def fitted_or_raise(model) -> dict[str, float]:
@@ -59,7 +76,9 @@ def fit_with_checks(model, log_likelihood, start, n_customers: float, scales, *,
 
     With ``log_likelihood_and_gradient`` (params ↦ (ln L, ∂ ln L/∂θ), θ = log params) a gradient fit is tried
     first (:func:`~teiki.models.mle.fit_positive_by_gradient`); it is kept only at a verified interior optimum
-    within e^±15 of the scales, else the Nelder–Mead path of :func:`~teiki.models.mle.fit_positive` decides.
+    that the data pin down (:func:`_trusted`), else the Nelder–Mead path of
+    :func:`~teiki.models.mle.fit_positive` decides exactly as without a gradient (which then only serves the
+    standard errors).
     """
     names, log_scales = model.param_names, np.log(np.asarray(scales, dtype=float))
 
@@ -71,7 +90,7 @@ def fit_with_checks(model, log_likelihood, start, n_customers: float, scales, *,
         _penalised(log_likelihood_and_gradient, model.penalizer, n_customers)
     with np.errstate(all="ignore"):  # trial points far out overflow; fit_positive treats them as +inf
         scaled = None if with_gradient is None else fit_positive_by_gradient(with_gradient, names, start)
-        if scaled is None or np.any(np.abs(np.log(scaled.estimates) - log_scales) > DIVERGED_LOG):
+        if scaled is None or not _trusted(scaled, n_customers, log_scales):
             scaled = fit_positive(objective, names, start, value_and_gradient=with_gradient)
     fit = dataclasses.replace(scaled, log_likelihood=scaled.log_likelihood * n_customers,
                               cov_log=None if scaled.cov_log is None else scaled.cov_log / n_customers)
@@ -82,6 +101,16 @@ def fit_with_checks(model, log_likelihood, start, n_customers: float, scales, *,
                          f"({worst} runs off to {'0' if log_est[names.index(worst)] < 0 else 'infinity'}): "
                          "too few or too regular histories for this model; pass penalizer > 0 to regularise")
     return fit
+
+
+def _trusted(scaled: Fit, n_customers: float, log_scales: np.ndarray) -> bool:
+    """A gradient fit (on the per-customer objective) within e^±10 of the scales, with finite standard errors of
+    the log-parameters all ≤ 3: an optimum the data determine, not a point on a nearly flat ridge to infinity."""
+    if scaled.cov_log is None:
+        return False
+    se_log = np.sqrt(np.diag(scaled.cov_log) / n_customers)
+    inside = np.abs(np.log(scaled.estimates) - log_scales) <= TRUSTED_LOG
+    return bool(np.all(inside) and np.all(se_log <= TRUSTED_SE))
 
 
 def _penalised(log_likelihood_and_gradient, penalizer: float, n_customers: float):

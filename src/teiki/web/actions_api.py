@@ -74,8 +74,12 @@ def risk_model(request: Request, as_of: dt.date | None):
 
 
 def risk_table(request: Request, as_of: dt.date | None) -> pa.Table:
-    return served(request).call("churn_risk", as_of, personal=sees_personal(request), lang=request_lang(request),
-                                output="pyarrow")
+    """The ranked subscriptions of the cached assessment (shop.churn_risk would train the model again)."""
+    from teiki.actions.methods_risk import risk_list
+
+    model, personal = risk_model(request, as_of), sees_personal(request)
+    key = ("risk_list", as_of, request_lang(request), personal)
+    return served(request).cached(key, lambda shop: risk_list(shop, model.scores, None, personal))
 
 
 @router.get("/risk", summary="Churn risk of active subscriptions, riskiest first, with both scores' AUC (= teiki risk)")

@@ -57,8 +57,8 @@ def table_context(lang: str) -> dict:
         if name in ("segment", "segment_before"):
             return segment_label(value, lang)
         kind = column_kind(name, value)
-        if name == "purpose" and f"purpose_{value}" in CATALOGUE:
-            return say(f"purpose_{value}", lang)
+        if name in ("purpose", "offer") and f"{name}_{value}" in CATALOGUE:  # the CLI's labels of these codes
+            return say(f"{name}_{value}", lang)
         if isinstance(value, str) and f"aval_{value}" in CATALOGUE:
             return say(f"aval_{value}", lang)
         if kind is None:
@@ -87,6 +87,7 @@ def risk(request: Request, as_of: AsOf = None):
     model["why"] = say(f"risk_why_{model['reason']}", lang, cancelled=training["cancelled_subscriptions"],
                        minimum=training["min_cancellations"], horizon=model["horizon_days"])
     data = api.listing(request, api.risk_table(request, as_of), SHOWN)
+    data["columns"] = [c for c in data["columns"] if c != "reason_keys"]  # codes; the reasons column says them
     figures = {"calibration": charts.risk_calibration(model, lang)}
     return _page(request, "risk.html", "page_risk", data=data, model=model, figures=figures, list_id="risk-list",
                  download="/api/risk/download", controls=("as_of",))

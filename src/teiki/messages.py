@@ -393,3 +393,8 @@ def say(key: str, lang: str | None = None, **params: object) -> str:
     ja, en = CATALOGUE[key]
     template = en if (lang or default_lang()) == "en" else ja
     return template.format(**params)
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue holds a message ``key`` (for labels looked up by a code, such as ``stage_<name>``)."""
+    return key in CATALOGUE

@@ -38,6 +38,14 @@ class RiskMethods:
         table = self.churn_model(as_of, horizon_days=horizon_days, lang=lang).scores
         return _convert(risk_list(self, table, top, personal), output)
 
+    def churn_risk_list(self, model: RiskModel, top: int | None = None, personal: bool = False, *,
+                        output: str = "pyarrow"):
+        """The rows of :meth:`churn_risk` from an assessment already made (``model``, from :meth:`churn_model`):
+        its scores cut to the ``top`` first, with name, phone and email only when ``personal``."""
+        from teiki.shop import _convert
+
+        return _convert(risk_list(self, model.scores, top, personal), output)
+
 
 def risk_list(shop, scores, top: int | None, personal: bool):
     """``scores`` cut to the ``top`` rows, with the customers' name, phone and email when ``personal``."""

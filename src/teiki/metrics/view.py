@@ -110,10 +110,7 @@ class View:
         self.window_days = window_days
         self._cache = cache
         first, last = source.date_range()
-        if isinstance(as_of, str):
-            as_of = parse_date(as_of)
-        if isinstance(as_of, dt.datetime):
-            as_of = as_of.date()
+        as_of = as_date(as_of)
         if as_of is not None and first is not None and as_of < first:
             raise TeikiError("as_of_before_first_order", as_of=as_of.isoformat(), first=first.isoformat())
         self.as_of: dt.date | None = as_of if as_of is not None else last
@@ -185,6 +182,16 @@ class View:
         c = self.contact_log
         dims = self.dimensions
         return c.left_join(dims, c.customer_id == dims.customer_id).drop("customer_id_right")
+
+
+def as_date(value: dt.date | str | None) -> dt.date | None:
+    """A date given as a date, a datetime, ``YYYY-MM-DD`` / ``YYYY/MM/DD`` or ``"today"`` (today's date); None
+    stays None (for an as-of date: the last order date). The one place a date parameter is resolved."""
+    if isinstance(value, str):
+        return dt.date.today() if value.strip().lower() == "today" else parse_date(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
 
 
 def parse_date(text: str) -> dt.date:

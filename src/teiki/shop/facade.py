@@ -42,7 +42,7 @@ from teiki.store import results
 from teiki.store.db import Store
 from teiki.store.derive import derived_subscriptions
 from teiki.store.facts import FACT_TABLES
-from teiki.store.migrations import IMPORTS
+from teiki.store.migrations import IMPORTS, read_meta, write_meta
 from teiki.store.schema import TABLES
 
 if TYPE_CHECKING:  # the importer (readers, codecs) loads only when something is imported
@@ -81,6 +81,39 @@ class Shop(CallMethods, RiskMethods, OfferMethods, CampaignMethods):
     @property
     def path(self) -> Path:
         return self.store.path
+
+    @property
+    def upgraded_from(self) -> int | None:
+        """The schema version the database file was upgraded from when it was opened (None: no upgrade)."""
+        return self.store.upgraded_from if self.store is not None else None
+
+    def as_of(self, value: dt.date | str | None = None) -> dt.date | None:
+        """The as-of date ``value`` resolves to: a date, ``YYYY-MM-DD``, ``"today"``, or None for the last order
+        date (None when the shop has no orders)."""
+        return self.view(value).as_of
+
+    @property
+    def origin(self) -> str | None:
+        """Who made this database: ``"demo"`` for ``teiki demo``, None for a shop's own data."""
+        return read_meta(self.store.con, "origin")
+
+    def set_origin(self, origin: str) -> None:
+        """Record who made this database (see :attr:`origin`)."""
+        write_meta(self.store.con, "origin", origin)
+
+    def stored_rows(self) -> int:
+        """Rows stored in every canonical table together (0 for a new database)."""
+        return sum(self.store.count(name) for name in TABLES)
+
+    def export_parquet(self, directory: str | Path) -> dict[str, Path]:
+        """Each canonical table as ``<table>.parquet`` in ``directory``, for :func:`open_parquet_on_spark`."""
+        from teiki.store import spark
+
+        return spark.export_parquet(self.store, Path(directory))
+
+    def reason_labels(self, lang: str, reasons: str | Path | None = None) -> dict[str, str]:
+        """The cancellation-reason categories' labels in ``lang`` (the default dictionary, or ``reasons``)."""
+        return Dictionary.load(reasons).labels(lang)
 
     def import_files(self, paths: Sequence[str | Path], *, table: str | None = None, preset: str | None = None,
                      mapping: str | Path | None = None, progress: Progress | None = None,
@@ -352,6 +385,15 @@ def _convert(table, output: str):
 
         return pl.from_arrow(table)
     return table.to_pandas()
+
+
+def open_parquet_on_spark(directory: str | Path) -> Shop:
+    """A shop over the canonical tables in ``directory`` (``<table>.parquet``, see :meth:`Shop.export_parquet`)
+    on a local Spark session: the KPIs and CPM run on Spark."""
+    from teiki.store import spark
+
+    backend, tables = spark.connect_parquet(Path(directory))
+    return Shop(None, backend=backend, tables=tables)
 
 
 def open(target: str | Path | BaseBackend | None = None, *, read_only: bool = False) -> Shop:

@@ -1,5 +1,4 @@
-"""Labels of the web dashboard and the Excel / HTML reports (Japanese, English); merged into
-:data:`teiki.messages.CATALOGUE`, so :func:`teiki.messages.say` finds them like any other message."""
+"""Labels of the web dashboard and the Excel / HTML reports (Japanese, English); one area of :mod:`teiki.messages`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Labels of the risk actions; merged into :data:`teiki.messages.CATALOGUE`."""
+"""Labels of the risk actions; one area of :mod:`teiki.messages`."""
 
 from __future__ import annotations
 

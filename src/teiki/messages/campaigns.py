@@ -1,4 +1,4 @@
-"""Labels of the campaigns actions; merged into :data:`teiki.messages.CATALOGUE`."""
+"""Labels of the campaigns actions; one area of :mod:`teiki.messages`."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Labels of the dashboard's action pages (teiki.web.actions_pages); merged into
-:data:`teiki.messages.CATALOGUE`. Column labels are ``acol_<column>``."""
+"""Labels of the dashboard's action pages (teiki.web.actions_pages); one area of :mod:`teiki.messages`. Column labels are ``acol_<column>``."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Labels of the forecasts (``teiki forecast``, the dashboard's forecast parts); merged into
-:data:`teiki.messages.CATALOGUE`."""
+"""Labels of the forecasts (``teiki forecast``, the dashboard's forecast parts); one area of :mod:`teiki.messages`."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Labels of the offers actions (``teiki cross-sell``, ``upsell``, ``save-offers``, ``winback``); merged into
-:data:`teiki.messages.CATALOGUE`."""
+"""Labels of the offers actions (``teiki cross-sell``, ``upsell``, ``save-offers``, ``winback``); one area of :mod:`teiki.messages`."""
 
 from __future__ import annotations
 

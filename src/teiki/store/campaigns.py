@@ -1,6 +1,6 @@
 """Stored campaigns (SPEC §6): what was sent to whom, and who was held out, kept beside the shop's data.
 
-Two tables, created by schema migration v5 (:mod:`teiki.store.migrations`):
+Two tables, declared in :mod:`teiki.store.schema` and created by schema migration v5 (:mod:`teiki.store.migrations`):
 
 ``teiki_campaigns`` — one row per campaign: name, created_at, start_date (the
     as-of date its members were drawn on), source (``segment`` or ``list``),
@@ -20,43 +20,10 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 import sqlglot.expressions as sge
-from ibis.backends.duckdb import Backend
 
 from teiki.store import results
 from teiki.store.db import Store
-
-CAMPAIGNS = "teiki_campaigns"
-MEMBERS = "teiki_campaign_members"
-
-CAMPAIGNS_SCHEMA = ibis.schema({
-    "name": "string",
-    "created_at": "timestamp",
-    "start_date": "date",
-    "source": "string",
-    "segment": "string",
-    "list_file": "string",
-    "thresholds": "string",
-    "holdout_fraction": "float64",
-    "seed": "int64",
-    "members": "int64",
-    "treatment": "int64",
-    "holdout": "int64",
-    "who": "string",
-    "why": "string",
-    "when": "string",
-    "what": "string",
-    "how": "string",
-})
-MEMBERS_SCHEMA = ibis.schema({"campaign": "string", "customer_id": "string", "group": "string"})
-
-
-def create_tables(con: Backend) -> None:
-    """The two campaign tables, empty (migration v5); a table already there is kept as it is."""
-    present = set(con.list_tables())
-    for name, schema in ((CAMPAIGNS, CAMPAIGNS_SCHEMA), (MEMBERS, MEMBERS_SCHEMA)):
-        if name not in present:
-            con.create_table(name, schema=schema)
-
+from teiki.store.schema import CAMPAIGNS, CAMPAIGNS_SCHEMA, MEMBERS, MEMBERS_SCHEMA
 
 def campaigns(store: Store) -> ir.Table:
     return store.table(CAMPAIGNS)

@@ -15,7 +15,6 @@ from pathlib import Path
 import duckdb
 import ibis
 import ibis.expr.types as ir
-from ibis.backends.duckdb import Backend
 
 from teiki.errors import StoreError
 from teiki.store import migrations, results
@@ -29,17 +28,6 @@ DEFAULT_MEMORY_LIMIT = "2GB"  # the engine spills to disk beyond it; keeps a 10M
 def default_path() -> Path:
     """``$TEIKI_DB`` if set, else ``./teiki.duckdb``."""
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
-
-
-def scratch_table(con: Backend, name: str, expr: ir.Table) -> ir.Table:
-    """Materialise ``expr`` as temporary table ``name`` (replacing one left over) and return it.
-
-    Drops first rather than ``create_table(overwrite=True)``, which builds the
-    table under another name and copies it.
-    """
-    con.drop_table(name, force=True)
-    con.create_table(name, expr, temp=True)
-    return con.table(name)
 
 
 class Store:

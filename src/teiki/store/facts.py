@@ -51,7 +51,7 @@ import ibis.expr.types as ir
 from ibis.backends.duckdb import Backend
 
 from teiki.store import results
-from teiki.store.db import scratch_table
+from teiki.store.scratch import scratch_table
 
 ORDER_FACTS = "order_facts"
 DELIVERY_FACTS = "delivery_facts"

@@ -24,7 +24,7 @@ import ibis.expr.types as ir
 import sqlglot.expressions as sge
 from ibis.backends.duckdb import Backend
 
-from teiki.store.db import scratch_table
+from teiki.store.scratch import scratch_table
 from teiki.store.schema import TableSpec
 
 CHANGED = "_teiki_changed_keys"

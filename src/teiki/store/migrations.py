@@ -14,7 +14,7 @@ import ibis
 from ibis.backends.duckdb import Backend
 
 from teiki.store import results
-from teiki.store.schema import TABLES
+from teiki.store.schema import CAMPAIGNS, CAMPAIGNS_SCHEMA, MEMBERS, MEMBERS_SCHEMA, TABLES
 
 META = "teiki_meta"
 IMPORTS = "teiki_imports"
@@ -66,10 +66,11 @@ def _v4_running_amounts(con: Backend) -> None:
 
 
 def _v5_campaigns(con: Backend) -> None:
-    """The campaign tables (:mod:`teiki.store.campaigns`), empty."""
-    from teiki.store import campaigns
-
-    campaigns.create_tables(con)
+    """The campaign tables (:mod:`teiki.store.campaigns`), empty; a table already there is kept as it is."""
+    present = set(con.list_tables())
+    for name, schema in ((CAMPAIGNS, CAMPAIGNS_SCHEMA), (MEMBERS, MEMBERS_SCHEMA)):
+        if name not in present:
+            con.create_table(name, schema=schema)
 
 
 MIGRATIONS: list[Callable[[Backend], None]] = [_v1_initial, _v2_facts, _v3_subscription_facts, _v4_running_amounts,

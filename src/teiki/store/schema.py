@@ -180,3 +180,28 @@ CONTACTS = TableSpec(
 TABLES: dict[str, TableSpec] = {
     t.name: t for t in (ORDERS, SUBSCRIPTIONS, SUBSCRIPTION_EVENTS, PRODUCTS, CUSTOMERS, CONTACTS)
 }
+
+# The campaign tables (teiki.store.campaigns): kept beside the shop's data, never touched by an import.
+CAMPAIGNS = "teiki_campaigns"
+MEMBERS = "teiki_campaign_members"
+
+CAMPAIGNS_SCHEMA = ibis.schema({
+    "name": "string",
+    "created_at": "timestamp",
+    "start_date": "date",
+    "source": "string",
+    "segment": "string",
+    "list_file": "string",
+    "thresholds": "string",
+    "holdout_fraction": "float64",
+    "seed": "int64",
+    "members": "int64",
+    "treatment": "int64",
+    "holdout": "int64",
+    "who": "string",
+    "why": "string",
+    "when": "string",
+    "what": "string",
+    "how": "string",
+})
+MEMBERS_SCHEMA = ibis.schema({"campaign": "string", "customer_id": "string", "group": "string"})

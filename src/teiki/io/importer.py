@@ -22,7 +22,7 @@ from pathlib import Path
 import ibis
 import ibis.expr.types as ir
 
-from teiki import __version__
+from teiki.version import __version__
 from teiki.errors import DataError, StoreError
 from teiki.io.parse import finish
 from teiki.io.staging import STAGE, InputFile, Progress, drop_staging, missing_columns, open_input, stage_files

@@ -1,6 +1,6 @@
 """Column mappings: which header of an input file feeds which canonical column.
 
-Presets (``teiki``, ``ja``, ``shopify``) and users' mapping files share one TOML
+Presets (:mod:`teiki.io.presets`) and users' mapping files share one TOML
 format::
 
     preset = "ja"                 # optional: start from a preset, then override
@@ -19,10 +19,8 @@ The canonical column name itself is always accepted as a header.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import ibis
@@ -30,8 +28,6 @@ import ibis.expr.types as ir
 
 from teiki.errors import InputError
 from teiki.store.schema import TABLES, TableSpec
-
-PRESETS = ("teiki", "ja", "shopify")
 
 Projector = Callable[[ir.Table, "Resolved"], ir.Table]
 
@@ -106,7 +102,8 @@ def _as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _parse(data: dict, name: str, origin: str) -> Mapping:
+def parse_mapping(data: dict, name: str, origin: str) -> Mapping:
+    """A mapping from its TOML ``data`` (a preset's or a user's file, named ``origin`` in errors)."""
     mapping = Mapping(name, encoding=data.get("encoding"), delimiter=data.get("delimiter"))
     for table_name, body in data.items():
         if not isinstance(body, dict):
@@ -142,33 +139,6 @@ def _parse(data: dict, name: str, origin: str) -> Mapping:
             {k: {str(a): str(b) for a, b in v.items()} for k, v in body.get("values", {}).items()},
         )
     return mapping
-
-
-def load_preset(name: str) -> Mapping:
-    """A shipped preset by name."""
-    if name not in PRESETS:
-        raise InputError(name, "unknown_preset", name=name, names=", ".join(PRESETS))
-    if name == "shopify":
-        from teiki.io.shopify import shopify_mapping
-
-        return shopify_mapping()
-    text = resources.files("teiki.io.presets").joinpath(f"{name}.toml").read_text(encoding="utf-8")
-    return _parse(tomllib.loads(text), name, f"preset {name}")
-
-
-def load_mapping_file(path: Path) -> Mapping:
-    """A user's mapping file, on top of the preset it names (default: canonical)."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(path.name, "bad_mapping", detail=str(exc)) from exc
-    own = _parse(data, path.name, path.name)
-    base = load_preset(data.get("preset", "teiki"))
-    tables = dict(base.tables)
-    for table_name, table_mapping in own.tables.items():
-        tables[table_name] = tables.get(table_name, TableMapping()).merged(table_mapping)
-    return Mapping(path.name, tables, own.encoding or base.encoding, own.delimiter or base.delimiter,
-                   base.projector, base.only_tables)
 
 
 def guess_table(mapping: Mapping, headers: list[str], file_name: str) -> TableSpec | None:

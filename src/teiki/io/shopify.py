@@ -1,4 +1,5 @@
-"""The ``shopify`` preset: Shopify's orders export (Admin → Orders → Export).
+"""The projector of the ``shopify`` preset (``presets/shopify.toml``): Shopify's orders export (Admin → Orders →
+Export).
 
 That file has one row per line item, grouped by ``Name`` (#1001); order-level
 fields (Email, Financial Status, Cancelled at, Source ...) are filled only on
@@ -19,20 +20,10 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from teiki.io.mapping import Mapping, Resolved, TableMapping
+from teiki.io.mapping import Resolved
 from teiki.io.parse import parse_number
 
 ORDER_LEVEL = ("Email", "Financial Status", "Cancelled at", "Created at", "Source")
-COLUMNS = {
-    "order_id": ["Name"],
-    "customer_id": ["Email"],
-    "ordered_at": ["Created at"],
-    "product_id": ["Lineitem sku", "Lineitem name"],
-    "quantity": ["Lineitem quantity"],
-    "amount": ["Lineitem price"],
-    "channel": ["Source"],
-    "status": ["Financial Status"],
-}
 
 
 def _text(raw: ir.Table, header: str) -> ir.StringValue:
@@ -79,7 +70,3 @@ def project_shopify(raw: ir.Table, resolved: Resolved) -> ir.Table:
     }
     return raw.select(_row=raw["_row"], **{k: v.fill_null("") for k, v in columns.items()})
 
-
-def shopify_mapping() -> Mapping:
-    return Mapping("shopify", {"orders": TableMapping(dict(COLUMNS))}, projector=project_shopify,
-                   only_tables=("orders",))

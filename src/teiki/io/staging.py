@@ -20,9 +20,11 @@ import pyarrow as pa
 
 from teiki.errors import InputError, Problem, StoreError
 from teiki.io import mapping as mp
+from teiki.io import presets
 from teiki.io.parse import stage
 from teiki.io.readers import Source, TypedReadFailed, open_source
-from teiki.store.db import Store, scratch_table
+from teiki.store.db import Store
+from teiki.store.scratch import scratch_table
 from teiki.store.schema import TABLES, TableSpec
 
 Progress = Callable[[str, int, int | None], None]
@@ -41,23 +43,13 @@ class InputFile:
     resolved: mp.Resolved
 
 
-def _choose_mapping(headers: list[str], preset: str | None, mapping_file: Path | None) -> mp.Mapping:
-    if mapping_file is not None:
-        return mp.load_mapping_file(mapping_file)
-    if preset is not None:
-        return mp.load_preset(preset)
-    if {"Name", "Lineitem quantity"} <= set(headers):  # a Shopify orders export
-        return mp.load_preset("shopify")
-    return mp.load_preset("ja")  # accepts canonical names as well as Japanese headers
-
-
 def open_input(path: Path, table: str | None, preset: str | None, mapping_file: Path | None) -> InputFile:
     if table is not None and table not in TABLES:
         raise InputError(path.name, "unknown_table", name=table, tables=", ".join(TABLES))
-    base = mp.load_mapping_file(mapping_file) if mapping_file else None
+    base = presets.load_mapping_file(mapping_file) if mapping_file else None
     encoding, delimiter = (base.encoding, base.delimiter) if base else (None, None)
     source = open_source(path, encoding, delimiter)
-    mapping = _choose_mapping(source.headers, preset, mapping_file)
+    mapping = presets.choose_mapping(source.headers, preset, mapping_file)
     spec = TABLES[table] if table else mp.guess_table(mapping, source.headers, path.name)
     if spec is None:
         raise InputError(path.name, "unknown_table_for_file", headers=", ".join(source.headers[:12]),

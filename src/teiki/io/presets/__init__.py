@@ -1,0 +1,101 @@
+"""The shipped presets: one TOML file each in this folder, found by name and recognised by header signature.
+
+A preset file is a mapping file (:mod:`teiki.io.mapping`) with a few keys of its own::
+
+    name = "shopify"
+    description = "Shopify orders export"
+    signature = ["Name", "Lineitem quantity"]   # headers that together identify the layout
+    projector = "shopify"                       # optional: a projector of PROJECTORS, for more than renaming
+    tables = ["orders"]                         # optional: the only tables the layout can hold
+
+Adding a preset is adding its TOML file here (and, when renaming is not enough, its projector to
+:data:`PROJECTORS`). A file whose headers hold every header of a preset's signature is read with that preset
+(the longest signature wins); any other file with the :data:`DEFAULT` preset.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from teiki.errors import InputError
+from teiki.io.mapping import Mapping, Projector, TableMapping, parse_mapping
+from teiki.io.shopify import project_shopify
+
+CANONICAL = "teiki"  # the column names of SPEC §2, exactly
+DEFAULT = "ja"  # accepts the canonical names as well as common Japanese headers
+PROJECTORS: dict[str, Projector] = {"shopify": project_shopify}
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    description: str
+    signature: tuple[str, ...]  # empty: never chosen from headers alone
+    data: dict
+
+    def mapping(self) -> Mapping:
+        mapping = parse_mapping(self.data, self.name, f"preset {self.name}")
+        projector = self.data.get("projector")
+        if projector is not None:
+            mapping.projector = PROJECTORS[projector]
+        if "tables" in self.data:
+            mapping.only_tables = tuple(self.data["tables"])
+        return mapping
+
+
+@functools.cache
+def presets() -> dict[str, Preset]:
+    """Every shipped preset by name: the canonical one, the default, then the others by name."""
+    found = {}
+    for entry in sorted(resources.files(__name__).iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        data = tomllib.loads(entry.read_text(encoding="utf-8"))
+        name = data.get("name", entry.name.removesuffix(".toml"))
+        found[name] = Preset(name, data.get("description", ""), tuple(data.get("signature", ())), data)
+    first = [n for n in (CANONICAL, DEFAULT) if n in found]
+    return {n: found[n] for n in first + sorted(set(found) - set(first))}
+
+
+def load_preset(name: str) -> Mapping:
+    """A shipped preset's mapping by name."""
+    if name not in presets():
+        raise InputError(name, "unknown_preset", name=name, names=", ".join(presets()))
+    return presets()[name].mapping()
+
+
+def recognise(headers: list[str]) -> Preset | None:
+    """The preset whose signature headers all appear in ``headers`` (the longest signature first)."""
+    present = set(headers)
+    matches = [p for p in presets().values() if p.signature and set(p.signature) <= present]
+    return max(matches, key=lambda p: len(p.signature), default=None)
+
+
+def load_mapping_file(path: Path) -> Mapping:
+    """A user's mapping file, on top of the preset it names (default: canonical)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(path.name, "bad_mapping", detail=str(exc)) from exc
+    own = parse_mapping(data, path.name, path.name)
+    base = load_preset(data.get("preset", CANONICAL))
+    tables = dict(base.tables)
+    for table_name, table_mapping in own.tables.items():
+        tables[table_name] = tables.get(table_name, TableMapping()).merged(table_mapping)
+    return Mapping(path.name, tables, own.encoding or base.encoding, own.delimiter or base.delimiter,
+                   base.projector, base.only_tables)
+
+
+def choose_mapping(headers: list[str], preset: str | None, mapping_file: Path | None) -> Mapping:
+    """The mapping a file is read with: the user's file, the preset named, the one its headers match, else the
+    default."""
+    if mapping_file is not None:
+        return load_mapping_file(mapping_file)
+    if preset is not None:
+        return load_preset(preset)
+    recognised = recognise(headers)
+    return load_preset(recognised.name if recognised else DEFAULT)

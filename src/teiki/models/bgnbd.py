@@ -20,15 +20,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
-from teiki.models.mle import weights_or_ones
-from teiki.models.purchase import (
-    PurchaseModel,
-    as_output,
-    compress,
-    fit_with_checks,
-    fitted_or_raise,
-    histories,
-)
+from teiki.models.purchase import HistoryModel, as_output, fit_with_checks, fitted_or_raise, histories
 
 
 def euler_2f1(a, b, c, z) -> np.ndarray:
@@ -122,7 +114,7 @@ def _row_terms(params, h: Histories) -> tuple[float, np.ndarray]:
     return float(value), gradient
 
 
-class BetaGeoNBD(PurchaseModel):
+class BetaGeoNBD(HistoryModel):
     """BG/NBD: gamma(r, α) purchase rates, beta(a, b) drop-out probabilities. Time unit = that of ``recency``/``T``.
 
     ``penalizer`` (default 0, plain maximum likelihood) adds penalizer · Σ (log θ)² to the negative
@@ -133,6 +125,7 @@ class BetaGeoNBD(PurchaseModel):
     """
 
     param_names = ("r", "alpha", "a", "b")
+    label = "BG/NBD"
 
     @classmethod
     def from_params(cls, r: float, alpha: float, a: float, b: float) -> BetaGeoNBD:
@@ -148,13 +141,6 @@ class BetaGeoNBD(PurchaseModel):
         values, index = np.unique(x, return_inverse=True)
         return _log_likelihood(params, values, index.reshape(np.shape(x)), x, t_x, T)
 
-    def log_likelihood(self, frequency, recency, T, weights=None) -> float:
-        """Σ weight · ln L at the current parameters (e.g. the published ones)."""
-        x, t_x, age = histories(frequency, recency, T)
-        w = weights_or_ones(weights, x.size)
-        params = tuple(fitted_or_raise(self).values())
-        return float(np.sum(w * self.individual_log_likelihood(params, x.ravel(), t_x.ravel(), age.ravel())))
-
     def fit(self, frequency, recency, T, weights=None) -> BetaGeoNBD:
         """Maximum likelihood on histories (x = repeat purchases, t_x = recency, T = age), ``weights`` = counts.
 
@@ -162,14 +148,8 @@ class BetaGeoNBD(PurchaseModel):
         same computation. Raises ValueError for invalid histories, fewer than 2 customers, nobody repeating,
         or a likelihood whose maximum is at infinity.
         """
-        x, t_x, age = (v.ravel() for v in histories(frequency, recency, T))
-        (x, t_x, age), w = compress((x, t_x, age), weights_or_ones(weights, x.size))
+        x, t_x, age, w = self._fit_data(frequency, recency, T, weights)
         n = float(w.sum())
-        if n < 2:
-            raise ValueError("the BG/NBD needs at least 2 customers to estimate its 4 parameters")
-        if not np.any(x > 0):
-            raise ValueError("nobody made a repeat purchase: the BG/NBD cannot be estimated "
-                             "(its likelihood grows without bound as r → 0)")
 
         values, index = np.unique(x, return_inverse=True)
 
@@ -181,9 +161,7 @@ class BetaGeoNBD(PurchaseModel):
         prepared = Histories.of(x, t_x, age, w)
         fit = fit_with_checks(self, log_likelihood, start, n, scales=(1.0, mean_T, 1.0, 1.0),
                               log_likelihood_and_gradient=lambda p: log_likelihood_and_gradient(p, prepared))
-        self.fit_, self.n_customers_ = fit, n
-        self.params_ = fit.params
-        self.log_likelihood_ = log_likelihood(fit.estimates)
+        self._fitted(fit, n, log_likelihood)
         return self
 
 
@@ -229,10 +207,3 @@ class BetaGeoNBD(PurchaseModel):
         bracket = 1.0 - ratio ** (a_ - 1.0) * euler_2f1(r + x, b + x, a_ + b + x - 1.0, 1.0 - ratio)
         alive = np.asarray(self.p_alive(x, t_x, age))
         return as_output((a_ + b + x - 1.0) / (a_ - 1.0) * bracket * alive, t, frequency, recency, T)
-
-    @staticmethod
-    def _times(t) -> np.ndarray:
-        times = np.asarray(t, dtype=float)
-        if not np.all(np.isfinite(times)) or np.any(times < 0):
-            raise ValueError("t (the forecast horizon) must be finite and ≥ 0")
-        return times

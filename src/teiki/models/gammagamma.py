@@ -139,9 +139,7 @@ class GammaGamma(PurchaseModel):
         prepared = Spends.of(x, m, w)
         fit = fit_with_checks(self, log_likelihood, (1.0, 3.0, 2.0 * mean_m), n, scales=(1.0, 1.0, mean_m),
                               log_likelihood_and_gradient=lambda p: log_likelihood_and_gradient(p, prepared))
-        self.fit_, self.n_customers_ = fit, n
-        self.params_ = fit.params
-        self.log_likelihood_ = log_likelihood(fit.estimates)
+        self._fitted(fit, n, log_likelihood)
         return self
 
 

@@ -29,15 +29,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, gammaln, hyp2f1
 
-from teiki.models.mle import weights_or_ones
-from teiki.models.purchase import (
-    PurchaseModel,
-    as_output,
-    compress,
-    fit_with_checks,
-    fitted_or_raise,
-    histories,
-)
+from teiki.models.purchase import HistoryModel, as_output, fit_with_checks, fitted_or_raise, histories
 
 
 def log_g(params, x, t) -> np.ndarray:
@@ -73,7 +65,7 @@ def rising_ratio(k, log_u) -> np.ndarray:
     return np.where(np.abs(k) < 1e-12, -log_u, -np.expm1(k * log_u) / safe)
 
 
-class ParetoNBD(PurchaseModel):
+class ParetoNBD(HistoryModel):
     """Pareto/NBD: gamma(r, α) purchase rates, gamma(s, β) drop-out rates. Time unit = that of ``recency``/``T``.
 
     ``penalizer`` (default 0, plain maximum likelihood) adds penalizer · Σ (log θ)² to the negative
@@ -82,6 +74,7 @@ class ParetoNBD(PurchaseModel):
     """
 
     param_names = ("r", "alpha", "s", "beta")
+    label = "Pareto/NBD"
 
     @classmethod
     def from_params(cls, r: float, alpha: float, s: float, beta: float) -> ParetoNBD:
@@ -95,27 +88,14 @@ class ParetoNBD(PurchaseModel):
         alive, died = log_terms(params, x, t_x, T)
         return gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta) + np.logaddexp(alive, died)
 
-    def log_likelihood(self, frequency, recency, T, weights=None) -> float:
-        """Σ weight · ln L at the current parameters (e.g. the published ones)."""
-        x, t_x, age = histories(frequency, recency, T)
-        w = weights_or_ones(weights, x.size)
-        params = tuple(fitted_or_raise(self).values())
-        return float(np.sum(w * self.individual_log_likelihood(params, x.ravel(), t_x.ravel(), age.ravel())))
-
     def fit(self, frequency, recency, T, weights=None) -> ParetoNBD:
         """Maximum likelihood on histories (x = repeat purchases, t_x = recency, T = age), ``weights`` = counts.
 
         Rows are compressed to unique (x, t_x, T) first. Raises ValueError for invalid histories, fewer than 2
         customers, nobody repeating, or a likelihood whose maximum is at infinity.
         """
-        x, t_x, age = (v.ravel() for v in histories(frequency, recency, T))
-        (x, t_x, age), w = compress((x, t_x, age), weights_or_ones(weights, x.size))
+        x, t_x, age, w = self._fit_data(frequency, recency, T, weights)
         n = float(w.sum())
-        if n < 2:
-            raise ValueError("the Pareto/NBD needs at least 2 customers to estimate its 4 parameters")
-        if not np.any(x > 0):
-            raise ValueError("nobody made a repeat purchase: the Pareto/NBD cannot be estimated "
-                             "(its likelihood grows without bound as r → 0)")
 
         def log_likelihood(params: np.ndarray) -> float:
             return float(np.dot(w, self.individual_log_likelihood(params, x, t_x, age)))
@@ -123,9 +103,7 @@ class ParetoNBD(PurchaseModel):
         mean_x, mean_T = np.average(x, weights=w), max(np.average(age, weights=w), 1e-9)
         start = (1.0, max(mean_T / max(mean_x, 1e-3), 1e-3), 1.0, mean_T)
         fit = fit_with_checks(self, log_likelihood, start, n, scales=(1.0, mean_T, 1.0, mean_T))
-        self.fit_, self.n_customers_ = fit, n
-        self.params_ = fit.params
-        self.log_likelihood_ = log_likelihood(fit.estimates)
+        self._fitted(fit, n, log_likelihood)
         return self
 
 
@@ -135,7 +113,7 @@ class ParetoNBD(PurchaseModel):
         E[X(t)] = r β / (α (s−1)) · [1 − (β/(β+t))^(s−1)]   (the limit r/α · β ln((β+t)/β) at s = 1)
         """
         r, alpha, s, beta = fitted_or_raise(self).values()
-        times = _times(t)
+        times = self._times(t)
         return as_output(r * beta / alpha * rising_ratio(s - 1.0, np.log(beta) - np.log(beta + times)), t)
 
     def p_alive(self, frequency, recency, T) -> np.ndarray | float:
@@ -154,16 +132,9 @@ class ParetoNBD(PurchaseModel):
         E = (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)] · P(alive | x, t_x, T)
         """
         r, alpha, s, beta = fitted_or_raise(self).values()
-        times = _times(t)
+        times = self._times(t)
         x, t_x, age = histories(frequency, recency, T)
         alive = np.asarray(self.p_alive(x, t_x, age))
         rate = (r + x) * (beta + age) / (alpha + age)
         ratio = rising_ratio(s - 1.0, np.log(beta + age) - np.log(beta + age + times))
         return as_output(rate * ratio * alive, t, frequency, recency, T)
-
-
-def _times(t) -> np.ndarray:
-    times = np.asarray(t, dtype=float)
-    if not np.all(np.isfinite(times)) or np.any(times < 0):
-        raise ValueError("t (the forecast horizon) must be finite and ≥ 0")
-    return times

@@ -1,5 +1,6 @@
 """What the purchase models (BG/NBD, Pareto/NBD, Gamma-Gamma) share: input checks, row compression, the fit
-with its refusal of a maximum at infinity, ``from_params``, ``summary`` and the ``__repr__``."""
+with its refusal of a maximum at infinity, ``from_params``, ``summary`` and the ``__repr__``; and what the two
+models of (x, t_x, T) histories share (:class:`HistoryModel`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from teiki.models.mle import (
     fit_positive,
     fit_positive_by_gradient,
     positive_params,
+    weights_or_ones,
 )
 
 #: a parameter (relative to the data's scale) beyond e^±15 ≈ 3·10^±6 means the maximum is at infinity
@@ -171,3 +173,47 @@ class PurchaseModel:
         if self.fit_ is None:
             raise ValueError("summary needs a fit: parameters set with from_params have no standard errors")
         return self.fit_.summary()
+
+    def _fitted(self, fit: Fit, n_customers: float, log_likelihood) -> None:
+        """Record a fit: ``fit_``, ``n_customers_``, ``params_`` and the unpenalised ``log_likelihood_``."""
+        self.fit_, self.n_customers_ = fit, n_customers
+        self.params_ = fit.params
+        self.log_likelihood_ = log_likelihood(fit.estimates)
+
+
+class HistoryModel(PurchaseModel):
+    """A model of (x, t_x, T) histories (BG/NBD, Pareto/NBD): subclasses give ``label`` and
+    ``individual_log_likelihood(params, x, t_x, T)``."""
+
+    label = ""
+
+    @staticmethod
+    def individual_log_likelihood(params, x, t_x, T) -> np.ndarray:
+        raise NotImplementedError
+
+    def log_likelihood(self, frequency, recency, T, weights=None) -> float:
+        """Σ weight · ln L at the current parameters (e.g. the published ones)."""
+        x, t_x, age = histories(frequency, recency, T)
+        w = weights_or_ones(weights, x.size)
+        params = tuple(fitted_or_raise(self).values())
+        return float(np.sum(w * self.individual_log_likelihood(params, x.ravel(), t_x.ravel(), age.ravel())))
+
+    def _fit_data(self, frequency, recency, T, weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(x, t_x, T, weights) compressed to unique histories, refused when the model cannot be estimated:
+        fewer than 2 customers, or nobody repeating (the likelihood then grows without bound as r → 0)."""
+        x, t_x, age = (v.ravel() for v in histories(frequency, recency, T))
+        (x, t_x, age), w = compress((x, t_x, age), weights_or_ones(weights, x.size))
+        if float(w.sum()) < 2:
+            raise ValueError(f"the {self.label} needs at least 2 customers to estimate its 4 parameters")
+        if not np.any(x > 0):
+            raise ValueError(f"nobody made a repeat purchase: the {self.label} cannot be estimated "
+                             "(its likelihood grows without bound as r → 0)")
+        return x, t_x, age, w
+
+    @staticmethod
+    def _times(t) -> np.ndarray:
+        """The forecast horizon(s) ``t`` as floats, checked finite and ≥ 0."""
+        times = np.asarray(t, dtype=float)
+        if not np.all(np.isfinite(times)) or np.any(times < 0):
+            raise ValueError("t (the forecast horizon) must be finite and ≥ 0")
+        return times

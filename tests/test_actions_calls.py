@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 import teiki
 from teiki.actions import calls_reason, runout
-from teiki.actions.methods_calls import call_day
+from teiki.metrics.view import today_or_given as call_day
 from teiki.cli.main import app
 from teiki.errors import TeikiError
 from teiki.store import results

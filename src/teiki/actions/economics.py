@@ -240,8 +240,7 @@ def retention_curve(view: View, deliveries: int) -> tuple[str, np.ndarray]:
 
 def valued_from_data(view: View, unit_price: float | None) -> tuple[float, float, dict]:
     """(unit price, value per save, assumptions) from the shop's data as of ``view.as_of``."""
-    if view.as_of is None or view.empty:
-        raise TeikiError("no_orders")
+    view.with_orders()
     source, counts = request_deliveries(view)
     rows = results.rows(counts)
     reached = lower_median([r["reached"] for r in rows if r["reached"]], [r["n"] for r in rows if r["reached"]])

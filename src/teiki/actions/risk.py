@@ -28,7 +28,6 @@ from teiki.actions import risk_model as rm
 from teiki.actions import risk_reasons as why
 from teiki.actions.risk_rule import MAX_POINTS, with_points
 from teiki.actions.risk_signals import NUMERIC, panel, signals, snapshots
-from teiki.errors import TeikiError
 from teiki.metrics.view import View
 from teiki.store import results
 
@@ -67,8 +66,7 @@ class RiskModel:
 
 def assess(view: View, horizon_days: int = rm.HORIZON_DAYS, lang: str | None = None) -> RiskModel:
     """The churn-risk assessment as of ``view.as_of`` (module docstring)."""
-    if view.as_of is None or view.empty:
-        raise TeikiError("no_orders")
+    view.with_orders()
     first, _ = view.source.date_range()
     plan = rm.schedule(view.as_of, first, horizon_days)
     dates = [*plan.train, *([plan.evaluation] if plan.evaluation else []), plan.as_of]

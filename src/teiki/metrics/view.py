@@ -121,6 +121,12 @@ class View:
         self.cutoff = cutoff(day)
         self._tables: dict[str, ir.Table] = {}
 
+    def with_orders(self) -> View:
+        """This view; the ``no_orders`` error when the shop has no orders yet (the one place it is raised)."""
+        if self.as_of is None or self.empty:
+            raise TeikiError("no_orders")
+        return self
+
     # ------------------------------------------------------------------ cached tables
 
     def _get(self, name: str, build) -> ir.Table:
@@ -184,11 +190,19 @@ class View:
         return c.left_join(dims, c.customer_id == dims.customer_id).drop("customer_id_right")
 
 
+def today_or_given(value: dt.date | str | None) -> dt.date | str | None:
+    """``"today"`` (any case, blanks around) as today's date; anything else as given."""
+    if isinstance(value, str) and value.strip().lower() == "today":
+        return dt.date.today()
+    return value
+
+
 def as_date(value: dt.date | str | None) -> dt.date | None:
     """A date given as a date, a datetime, ``YYYY-MM-DD`` / ``YYYY/MM/DD`` or ``"today"`` (today's date); None
     stays None (for an as-of date: the last order date). The one place a date parameter is resolved."""
+    value = today_or_given(value)
     if isinstance(value, str):
-        return dt.date.today() if value.strip().lower() == "today" else parse_date(value)
+        return parse_date(value)
     if isinstance(value, dt.datetime):
         return value.date()
     return value

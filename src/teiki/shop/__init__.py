@@ -5,10 +5,10 @@
     shop.kpis()
 
 Faces (``teiki.cli``, ``teiki.web``, ``teiki.report``) import only this package, :mod:`teiki.messages` and
-:mod:`teiki.errors`: the result types and vocabulary they need are re-exported in
-:mod:`teiki.shop.vocabulary`.
+:mod:`teiki.errors`: the result types and names they need are re-exported in :mod:`teiki.shop.vocabulary`.
 """
 
-from teiki.shop.facade import Shop, Status, TableStatus, _convert, _records, _summary_at, open, open_parquet_on_spark  # noqa: A004,F401  (the private helpers: until the areas move into this package)
+from teiki.shop.base import Status, TableStatus
+from teiki.shop.facade import Shop, open, open_parquet_on_spark  # noqa: A004
 
 __all__ = ["Shop", "Status", "TableStatus", "open", "open_parquet_on_spark"]

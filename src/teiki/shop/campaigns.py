@@ -1,5 +1,5 @@
-"""The :class:`teiki.Shop` methods of the campaigns actions (a mixin of Shop): campaigns with a holdout and
-the retention-call economics (docs/actions_campaigns.md)."""
+"""The shop's campaigns with a holdout (seed 002) and the retention-call economics (seed 003)
+(docs/actions_campaigns.md). The analytics (scipy's intervals among them) load when a method first runs."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from teiki.errors import TeikiError
+from teiki.shop.base import Date
+from teiki.shop.convert import convert, table_result
+from teiki.shop.portfolio import PortfolioMethods
 
 
-class CampaignMethods:
-    """Shop methods for the campaigns actions; ``self`` is the :class:`teiki.Shop` (see ``self.view(as_of)``)."""
-
+class CampaignMethods(PortfolioMethods):  # a campaign's members are a CPM segment's
     # ------------------------------------------------------------------ retention-call economics (seed 003)
 
     def call_economics(self, requests: int, cost_per_call: float, unit_price: float | None,
-                       save_rates: Sequence[float], *, from_data: bool = False, as_of: dt.date | str | None = None):
+                       save_rates: Sequence[float], *, from_data: bool = False, as_of: Date = None):
         """The monthly result of cancellation calls per save rate (:class:`teiki.actions.economics.CallEconomics`):
         a save is worth one delivery at ``unit_price`` (seed 003), or with ``from_data`` the saved
         subscription's expected further deliveries × unit price × gross margin (``unit_price`` None: the
@@ -31,17 +32,15 @@ class CampaignMethods:
                                   assumptions=assumptions)
 
     def simulate_calls(self, requests: int, cost_per_call: float, unit_price: float | None,
-                       save_rates: Sequence[float], from_data: bool = False, as_of: dt.date | str | None = None, *,
+                       save_rates: Sequence[float], from_data: bool = False, as_of: Date = None, *,
                        output: str = "pandas"):
         """One row per save rate: save_rate, calls, saves, value_per_save, expected_sales, cost, net, gap_month and
         gap_year (each rate's net less the lowest rate's). Seed 003: ``simulate_calls(2000, 300, 5000,
         [0.05, 0.15])`` → nets −¥100,000 and +¥900,000, a gap of ¥1,000,000 a month, ¥12,000,000 a year. With
         pandas output, ``.attrs`` holds the gap and the assumptions (see :meth:`call_economics`)."""
-        from teiki.shop import _records
-
         result = self.call_economics(requests, cost_per_call, unit_price, save_rates, from_data=from_data,
                                      as_of=as_of)
-        table = _records(result.records(), output)
+        table = convert(result.records(), output)
         if output == "pandas":
             table.attrs = {"gap_month": result.gap_month, "gap_year": result.gap_year, "basis": result.basis,
                            "assumptions": result.assumptions}
@@ -50,7 +49,7 @@ class CampaignMethods:
     # ------------------------------------------------------------------ campaigns with a holdout (seed 002)
 
     def create_campaign(self, name: str, *, segment: str | None = None,
-                        customers: str | Path | Sequence[str] | None = None, as_of: dt.date | str | None = None,
+                        customers: str | Path | Sequence[str] | None = None, as_of: Date = None,
                         holdout: float = 0.1, seed: int | None = None, thresholds="default",
                         why: str | None = None, when: str | None = None, what: str | None = None,
                         how: str | None = None) -> dict:
@@ -59,59 +58,57 @@ class CampaignMethods:
         and a ``holdout`` share; ``seed`` None draws one (recorded). Returns the stored record. Writes to the
         database in one transaction; nothing is stored when a check fails."""
         from teiki.actions import campaigns
+        from teiki.segments.portfolio import segment_key
 
-        return campaigns.create(self, name, segment=segment, customers=customers, as_of=as_of, holdout=holdout,
-                                seed=seed, thresholds=thresholds, why=why, when=when, what=what, how=how)
+        store, name, seed = campaigns.check_new(self.store, name, segment=segment, customers=customers,
+                                                holdout=holdout, seed=seed)
+        view = self.dated_view(as_of)
+        t = self.thresholds(thresholds, view.as_of)
+        key = file = None
+        if segment is not None:
+            key = segment_key(segment)
+            found = self.segment_customers(key, view.as_of, t, contact=False, output="pyarrow")
+            ids = found.column("customer_id")
+        else:
+            ids, file = campaigns.listed_members(view, customers)
+        return campaigns.save_new(store, name, view.as_of, ids, segment=key, file=file, holdout=holdout, seed=seed,
+                                  thresholds=t, texts=(why, when, what, how))
 
-    def campaigns(self, *, output: str = "pandas"):
+    @table_result
+    def campaigns(self):
         """One row per stored campaign: name, start_date, source, segment / list_file, group sizes, holdout
         fraction, seed, created_at and who / why / when / what / how."""
         from teiki.actions import campaigns
-        from teiki.shop import _convert
-        from teiki.store import results
 
-        return _convert(results.arrow(campaigns.listing(self)), output)
+        return campaigns.listing(self.store)
 
-    def campaign_members(self, name: str, personal: bool = False, *, group: str | None = None,
-                         output: str = "pandas"):
+    @table_result
+    def campaign_members(self, name: str, personal: bool = False, *, group: str | None = None):
         """customer_id and group (treatment / holdout) of each member; with ``personal``, name, phone and email
         too (a contact list); ``group`` keeps one group."""
         from teiki.actions import campaigns
-        from teiki.shop import _convert
-        from teiki.store import results
 
-        return _convert(results.arrow(campaigns.members(self, name, personal=personal, group=group)), output)
+        return campaigns.members(self.store, self.source().customers, name, personal=personal, group=group)
 
-    def campaign_report(self, name: str, as_of: dt.date | str | None = None):
+    def campaign_report(self, name: str, as_of: Date = None):
         """The campaign's effect as of ``as_of`` (default: the last order date), treatment against holdout:
         F2, retention, moves up / down the CPM map with differences and 95% intervals, and the contacts
         logged since the start (:class:`teiki.actions.campaign_effect.CampaignReport`)."""
         from teiki.actions import campaign_effect, campaigns
         from teiki.store import campaigns as stored
 
-        record = campaigns.record_of(self, name)
-        start_day = record["start_date"]
-        end = self.view(as_of)
-        if end.as_of is None:
-            raise TeikiError("no_orders")
+        record = campaigns.record_of(self.store, name)
+        start_day: dt.date = record["start_date"]
+        end = self.dated_view(as_of)
         if end.as_of < start_day:
             raise TeikiError("camp_report_before_start", name=name, as_of=end.as_of.isoformat(),
                              start=start_day.isoformat())
         members = stored.members(self.store, name)
-        return campaign_effect.report(_public(record), end.source, start_day, end.as_of, members,
+        return campaign_effect.report(campaigns.public(record), end.source, start_day, end.as_of, members,
                                       campaigns.thresholds_of(record))
 
     def delete_campaign(self, name: str) -> None:
         """Remove a campaign and its members (in one transaction)."""
         from teiki.actions import campaigns
 
-        campaigns.delete(self, name)
-
-
-def _public(record: dict) -> dict:
-    """A stored campaign record as JSON-ready values (dates as ISO text, thresholds parsed)."""
-    import json
-
-    out = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in record.items()}
-    out["thresholds"] = json.loads(record["thresholds"]) if record.get("thresholds") else None
-    return out
+        campaigns.delete(self.store, name)

@@ -1,9 +1,7 @@
-"""The :class:`teiki.Shop` methods of the offers actions (a mixin of Shop): cross-sell, upsell, save offers
-and win-back (SPEC §6; docs/actions_offers.md)."""
+"""The shop's offer actions (SPEC §6): cross-sell, upsell, save offers and win-back (docs/actions_offers.md)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import ibis
@@ -19,133 +17,131 @@ from teiki.errors import TeikiError
 from teiki.metrics.crosssell import PURCHASE_NUMBERS, cross_sell_rate_at
 from teiki.metrics.reasons import OTHER, UNANSWERED, Dictionary
 from teiki.metrics.view import View
+from teiki.segments import portfolio as seg
+from teiki.shop.base import Date, stored_summary
+from teiki.shop.convert import table_result
+from teiki.shop.portfolio import PortfolioMethods
 from teiki.store import results
 
-Date = dt.date | str | None
 PERSONAL = ("name", "phone", "email")
 WINBACK_BY = ("customer", "segment")
 TIMING_SOURCES = ("contacts", "orders")
 
 
-class OfferMethods:
-    """Shop methods for the offers actions; ``self`` is the :class:`teiki.Shop` (see ``self.view(as_of)``)."""
-
-    def _offer_view(self, as_of: Date) -> View:
-        view = self.view(as_of)
-        if view.as_of is None:
-            raise TeikiError("no_orders")
-        return view
-
+class OfferMethods(PortfolioMethods):  # win-back reads the CPM segments and the forecast scores
     # ------------------------------------------------------------------ cross-sell
 
+    @table_result
     def associations(self, as_of: Date = None, *, window_days: int = assoc.PAIR_WINDOW_DAYS,
-                     min_customers: int = assoc.MIN_CUSTOMERS, output: str = "pandas"):
+                     min_customers: int = assoc.MIN_CUSTOMERS):
         """Bought-together rules A → B (customers, support, confidence, lift) with at least ``min_customers``
         customers behind them, two purchases at most ``window_days`` apart (teiki.actions.associations)."""
-        expr = assoc.pair_rules(self._offer_view(as_of), window_days, min_customers)
-        return _out(expr.order_by([ibis.desc("lift"), "antecedent", "consequent"]), output)
+        expr = assoc.pair_rules(self.dated_view(as_of), window_days, min_customers)
+        return expr.order_by([ibis.desc("lift"), "antecedent", "consequent"])
 
-    def next_products(self, as_of: Date = None, *, min_customers: int = assoc.MIN_CUSTOMERS, output: str = "pandas"):
+    @table_result
+    def next_products(self, as_of: Date = None, *, min_customers: int = assoc.MIN_CUSTOMERS):
         """Per first-order product, the next different product customers bought: customers, share, lift."""
-        expr = assoc.next_rules(self._offer_view(as_of), min_customers)
-        return _out(expr.order_by(["first_product", ibis.desc("share"), "next_product"]), output)
+        expr = assoc.next_rules(self.dated_view(as_of), min_customers)
+        return expr.order_by(["first_product", ibis.desc("share"), "next_product"])
 
+    @table_result
     def cross_sell(self, product: str | None = None, customer: str | None = None, as_of: Date = None, *,
                    window_days: int = assoc.PAIR_WINDOW_DAYS, min_customers: int = assoc.MIN_CUSTOMERS,
-                   personal: bool = False, output: str = "pandas"):
+                   personal: bool = False):
         """What to offer next (teiki.actions.offers_crosssell). ``customer``: that customer's possible offers,
         best first (rank 1 is the recommendation); ``product``: what goes with that product (bought-together
         and next-product rules); neither: one recommendation per customer (with ``personal``, their name,
         phone and email)."""
-        view = self._offer_view(as_of)
+        view = self.dated_view(as_of)
         if customer is not None:
             _check_customer(view, customer)
         elif product is not None:
             _check_product(view, product)
         pairs = ibis.memtable(results.arrow(assoc.pair_rules(view, window_days, min_customers)))  # small: once
         if customer is not None:
-            return _out(xsell.customer_offers(view, pairs, customer), output)
+            return xsell.customer_offers(view, pairs, customer)
         if product is not None:
             nexts = assoc.next_rules(view, min_customers)
-            return _out(xsell.product_rules(pairs, nexts, product), output)
+            return xsell.product_rules(pairs, nexts, product)
         expr = xsell.recommendations(view, pairs)
         if personal:
             expr = _with_people(view, expr)
-        return _out(expr.order_by("customer_id"), output)
+        return expr.order_by("customer_id")
 
-    def cross_sell_timing(self, as_of: Date = None, *, source: str = "contacts", output: str = "pandas"):
+    @table_result
+    def cross_sell_timing(self, as_of: Date = None, *, source: str = "contacts"):
         """Cross-sell by purchase number: from ``contacts`` (acceptance of cross_sell offers) or ``orders``
         (purchases holding a cross_sell product, and new_product_rate: the first purchase of a product not in
         purchase 1, teiki.metrics.crosssell)."""
         if source not in TIMING_SOURCES:
             raise TeikiError("of_bad_choice", option="source", value=source, choices=", ".join(TIMING_SOURCES))
-        view = self._offer_view(as_of)
+        view = self.dated_view(as_of)
         if source == "contacts":
-            return _out(xsell.acceptance_by_purchase(view), output)
+            return xsell.acceptance_by_purchase(view)
         table = results.arrow(xsell.cross_sell_by_purchase(view, max(PURCHASE_NUMBERS)))
         c = view.customers
         rates = results.one(c.aggregate(**{f"n{k}": cross_sell_rate_at(c, k) for k in PURCHASE_NUMBERS}))
         new = [rates.get(f"n{k}") for k in table.column("purchase_no").to_pylist()]
-        return _convert(table.append_column("new_product_rate", pa.array(new, pa.float64())), output)
+        return table.append_column("new_product_rate", pa.array(new, pa.float64()))
 
     # ------------------------------------------------------------------ upsell
 
+    @table_result
     def upsell_candidates(self, as_of: Date = None, min_delivery: int = upsell.MIN_DELIVERY, *,
-                          quiet_days: int = upsell.QUIET_DAYS, personal: bool = False, output: str = "pandas"):
+                          quiet_days: int = upsell.QUIET_DAYS, personal: bool = False):
         """Active monthly subscriptions to offer a multi-month prepay plan (teiki.actions.offers_upsell)."""
         if min_delivery < 1 or quiet_days < 0:
             raise TeikiError("of_bad_number")
-        view = self._offer_view(as_of)
+        view = self.dated_view(as_of)
         expr = upsell.candidates(view, min_delivery, quiet_days)
         if personal:
             expr = _with_people(view, expr).order_by([ibis.desc("reached"), ibis.desc("recurring_revenue"),
                                                       "subscription_id"])
-        return _out(expr, output)
+        return expr
 
-    def upsell_rates(self, as_of: Date = None, *, min_delivery: int = upsell.MIN_DELIVERY, output: str = "pandas"):
+    @table_result
+    def upsell_rates(self, as_of: Date = None, *, min_delivery: int = upsell.MIN_DELIVERY):
         """Upsell acceptance per plan taken, and ``(all)`` (teiki.actions.offers_upsell.plan_rates)."""
-        expr = upsell.plan_rates(self._offer_view(as_of), min_delivery)
-        return _out(expr.order_by([expr.plan != upsell.ALL, "plan"]), output)
+        expr = upsell.plan_rates(self.dated_view(as_of), min_delivery)
+        return expr.order_by([expr.plan != upsell.ALL, "plan"])
 
     # ------------------------------------------------------------------ save offers
 
-    def save_offers(self, reason: str | None = None, as_of: Date = None, *, reasons: str | Path | None = None,
-                    output: str = "pandas"):
+    @table_result
+    def save_offers(self, reason: str | None = None, as_of: Date = None, *, reasons: str | Path | None = None):
         """What to offer in place of a cancellation, per reason category (or for one ``reason``: a category
         name or the customer's words), with each offer's measured save rate (teiki.actions.offers_save)."""
         dictionary = Dictionary.load(reasons)
-        view = self._offer_view(as_of)
+        view = self.dated_view(as_of)
         offers = results.rows(save.offer_rates(view))
         stated = results.rows(save.reason_rates(view, dictionary))
         categories = [c.name for c in dictionary.categories] + [OTHER, UNANSWERED]
         if reason is not None:
             categories = [save.reason_of(reason, dictionary)]
-        return _convert(pa.Table.from_pylist(save.save_offer_rows(offers, stated, categories)), output)
+        return pa.Table.from_pylist(save.save_offer_rows(offers, stated, categories))
 
     # ------------------------------------------------------------------ win-back
 
     def winback_report(self, as_of: Date = None, *, thresholds="default", personal: bool = False) -> wb.WinbackReport:
         """Lapsed CPM segments and their customers ranked by the expected value of a return
         (teiki.actions.winback); ``.to_dict()`` is ``teiki winback --format json``."""
-        from teiki.segments import portfolio as seg
-        from teiki.shop import _summary_at
-
-        view = self._offer_view(as_of)
+        view = self.dated_view(as_of)
         t = seg.resolve(thresholds, view.source.order_facts, view.as_of)
         scores = self.customer_scores(view.as_of, output="pyarrow")
         people = view.source.customers.select("customer_id", *PERSONAL) if personal else None
-        return wb.report(view, t, scores, _summary_at(view, view.as_of), people)
+        return wb.report(view, t, scores, stored_summary(view), people)
 
-    def winback(self, as_of: Date = None, *, by: str = "customer", thresholds="default", personal: bool = False,
-                output: str = "pandas"):
+    @table_result
+    def winback(self, as_of: Date = None, *, by: str = "customer", thresholds="default", personal: bool = False):
         """The win-back list (``by="customer"``, largest expected value first) or the lapsed segments ranked
         (``by="segment"``)."""
         if by not in WINBACK_BY:
             raise TeikiError("of_bad_choice", option="by", value=by, choices=", ".join(WINBACK_BY))
         got = self.winback_report(as_of, thresholds=thresholds, personal=personal and by == "customer")
         if by == "customer":
-            return _convert(got.customers, output)
-        return _convert(pa.Table.from_pylist(got.segments), output)
+            return got.customers
+        return pa.Table.from_pylist(got.segments)
 
 
 def _check_customer(view: View, customer: str) -> None:
@@ -165,14 +161,4 @@ def _with_people(view: View, expr: ir.Table) -> ir.Table:
     people = view.source.customers.select(*PERSONAL, _pid="customer_id")
     j = expr.left_join(people, expr.customer_id == people._pid)
     return j.drop("_pid")
-
-
-def _out(expr: ir.Table, output: str):
-    return _convert(results.arrow(expr), output)
-
-
-def _convert(table, output: str):
-    from teiki.shop import _convert as convert
-
-    return convert(table, output)
 

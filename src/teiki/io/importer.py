@@ -25,7 +25,16 @@ import ibis.expr.types as ir
 from teiki.version import __version__
 from teiki.errors import DataError, StoreError
 from teiki.io.parse import finish
-from teiki.io.staging import STAGE, InputFile, Progress, drop_staging, missing_columns, open_input, stage_files
+from teiki.io.staging import (
+    STAGE,
+    InputFile,
+    Progress,
+    drop_skipped,
+    drop_staging,
+    missing_columns,
+    open_input,
+    stage_files,
+)
 from teiki.io.validate import conflict_problems, row_problems
 from teiki.store import facts
 from teiki.store.db import Store
@@ -44,6 +53,8 @@ class TableImport:
     files: list[str]
     rows_read: int
     counts: MergeCounts
+    layouts: list[str] = field(default_factory=list)  # per file: the layout it was read as (a preset, a mapping)
+    skipped: dict[str, int] = field(default_factory=dict)  # rows left out by the layout's skip rules, by reason
 
 
 @dataclass
@@ -90,12 +101,13 @@ def import_files(store: Store, paths: Sequence[Path], *, table: str | None = Non
             group, spec = by_table[name], TABLES[name]
             values = _merged_values(group)
             group = stage_files(store, group, spec, values, registered, progress)
+            drop_skipped(store, group, spec)
             by_table[name] = group
             parsed = con.table(STAGE + name)
             if progress:
                 progress("validate", 0, None)
             names = [f.source.name for f in group]
-            found = row_problems(parsed, spec, names, [f.resolved.sources for f in group])
+            found = row_problems(parsed, spec, names, [f.resolved.shown for f in group])
             n_keys = 0
             if not found:
                 found, n_keys = conflict_problems(parsed, spec, names)
@@ -114,7 +126,12 @@ def import_files(store: Store, paths: Sequence[Path], *, table: str | None = Non
                 # the staged rows are the batch's rows unless deduplicated (keyed tables, or several files)
                 undeduplicated = spec.replace_whole_group and len(group) == 1
                 counts = merge(con, spec, batch, n_keys=n_keys, n_rows=rows if undeduplicated else None)
-                result.tables.append(TableImport(name, [f.source.name for f in group], rows, counts))
+                skipped: dict[str, int] = {}
+                for f in group:
+                    for reason, n in f.skipped.items():
+                        skipped[reason] = skipped.get(reason, 0) + n
+                result.tables.append(TableImport(name, [f.source.name for f in group], rows, counts,
+                                                 [f.mapping.description or f.mapping.name for f in group], skipped))
             if not dry_run and set(staged) & FACT_SOURCES:
                 if progress:
                     progress("facts", 0, None)

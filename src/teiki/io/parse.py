@@ -73,6 +73,7 @@ def parse_number(text: ir.StringValue) -> ir.FloatingValue:
 
 
 RAW = "_raw_"
+SKIP = "_skip"  # the skip rule a row matched (teiki.io.mapping)
 
 
 def raw_name(column: str) -> str:
@@ -144,10 +145,12 @@ def parsed_columns(raw: ir.Table, spec: TableSpec, values: dict[str, dict[str, s
 def stage(raw: ir.Table, spec: TableSpec, values: dict[str, dict[str, str]], trimmed: bool = False) -> ir.Table:
     """One pass over the raw text: typed values (defaults filled) and ``_raw_*`` text where doubtful.
 
-    Keeps ``_row`` and ``_file``. Whole-number columns stay float64 so that
+    Keeps ``_row``, ``_file`` and the skip rule a row matched (``_skip``, when the mapping has rules). Whole-number columns stay float64 so that
     ``1.5`` can be reported; :func:`finish` casts them after validation.
     """
     out: dict[str, ir.Value] = {"_row": raw["_row"], "_file": raw["_file"]}
+    if SKIP in raw.columns:
+        out[SKIP] = raw[SKIP]
     for name, parsed in parsed_columns(raw, spec, values, trimmed).items():
         if parsed.value is None:
             out[name] = parsed.text

@@ -140,8 +140,8 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None,
     parse_options = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False)
     try:
         names = pacsv.open_csv(path, read_options=read_options, parse_options=parse_options).schema.names
-        headers = [_clean_header(h) for h in names]
-        typed = {h: t for h, t in (typed or {}).items() if h in headers and headers.count(h) == 1} or None
+        headers = unique_headers([_clean_header(h) for h in names])
+        typed = {h: t for h, t in (typed or {}).items() if h in headers} or None
         reader = pacsv.open_csv(path, read_options=read_options, parse_options=parse_options,
                                 convert_options=_convert_options(names, headers, typed))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:  # the latter: transcoding from CP932
@@ -171,6 +171,17 @@ def _convert_options(names: list[str], headers: list[str], typed: dict[str, pa.D
 
 def _clean_header(header: str) -> str:
     return header.replace("\ufeff", "").strip()
+
+
+def unique_headers(headers: list[str]) -> list[str]:
+    """Headers with a repeated name told apart by position: the second ``送料`` is ``送料#2`` (EC-CUBE 4's
+    受注CSV has two), so that a mapping can address either."""
+    seen: dict[str, int] = {}
+    out = []
+    for header in headers:
+        seen[header] = seen.get(header, 0) + 1
+        out.append(header if seen[header] == 1 else f"{header}#{seen[header]}")
+    return out
 
 
 def _numbered(reader: pacsv.CSVStreamingReader, source: Source, path: Path) -> Iterator[pa.RecordBatch]:
@@ -221,7 +232,7 @@ def _open_excel(path: Path) -> Source:
         raise InputError(path.name, "unreadable_file", detail=str(exc)) from exc
     if not rows:
         raise InputError(path.name, "empty_file")
-    headers = [_clean_header(_cell_text(h)) for h in rows[0]]
+    headers = unique_headers([_clean_header(_cell_text(h)) for h in rows[0]])
     body = [r for r in rows[1:]]
     columns = [pa.array(np.arange(2, 2 + len(body), dtype=np.int64))]
     for i in range(len(headers)):
@@ -236,7 +247,7 @@ def _open_parquet(path: Path) -> Source:
         parquet = pq.ParquetFile(path)
     except Exception as exc:
         raise InputError(path.name, "unreadable_file", detail=str(exc)) from exc
-    headers = list(parquet.schema_arrow.names)
+    headers = unique_headers(list(parquet.schema_arrow.names))
     schema = pa.schema([pa.field(ROW, pa.int64())] + [pa.field(h, pa.string()) for h in headers])
 
     def batches() -> Iterator[pa.RecordBatch]:

@@ -11,7 +11,7 @@ Nothing here touches the stored tables.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import ibis
@@ -41,6 +41,7 @@ class InputFile:
     mapping: mp.Mapping
     spec: TableSpec
     resolved: mp.Resolved
+    skipped: dict[str, int] = field(default_factory=dict)  # rows left out by the mapping's skip rules, by reason
 
 
 def open_input(path: Path, table: str | None, preset: str | None, mapping_file: Path | None) -> InputFile:
@@ -66,7 +67,7 @@ def open_input(path: Path, table: str | None, preset: str | None, mapping_file: 
 
 def _typed_request(mapping: mp.Mapping, resolved: mp.Resolved) -> dict[str, pa.DataType] | None:
     """Headers the CSV reader may convert itself: dates and numbers of a plain column mapping."""
-    if mapping.projector is not None:
+    if resolved.reshapes:
         return None
     typed = {}
     for name, header in resolved.sources.items():
@@ -91,12 +92,15 @@ def _raise_read_error(files: list[InputFile]) -> None:
 
 
 def missing_columns(files: list[InputFile]) -> list[Problem]:
+    """A problem for each required column, and each header the mapping's rules read, that a file lacks."""
     problems = []
     for f in files:
+        found = {"headers": ", ".join(f.source.headers[:15])}
         for name in f.resolved.missing_required:
             column = f.spec[name]
-            problems.append(Problem(f.source.name, "missing_column", f"{name} ({column.ja})", 0, [],
-                                    {"headers": ", ".join(f.source.headers[:15])}))
+            problems.append(Problem(f.source.name, "missing_column", f"{name} ({column.ja})", 0, [], found))
+        for header in f.resolved.missing_headers:
+            problems.append(Problem(f.source.name, "missing_column", header, 0, [], found))
     return problems
 
 
@@ -132,19 +136,20 @@ def stage_files(store: Store, files: list[InputFile], spec: TableSpec, values: d
 
 def _staged_union(store: Store, files: list[InputFile], spec: TableSpec, values: dict[str, dict[str, str]],
                   registered: list[str], progress: Progress | None) -> ir.Table:
+    skipping = any(f.resolved.table_mapping.skip for f in files)
     parts = []
     for i, f in enumerate(files):
         name = f"{SOURCE}{len(registered)}"
         store.con.con.register(name, _counted(f.source, progress))
         registered.append(name)
         raw = store.con.table(name)
-        if f.mapping.projector is not None:
-            # A projector may use window functions, which DuckDB can plan as a self-join that reads
-            # its input twice; a registered stream can be read only once (the second read sees no
-            # rows, silently), so store the file's rows first.
+        if f.resolved.table_mapping.fill_down or f.resolved.table_mapping.split:
+            # Windows and list cells may be planned as a self-join that reads the input twice; a registered
+            # stream can be read only once (the second read sees no rows, silently), so store the rows first.
             raw = scratch_table(store.con, name + RAW_COPY, raw)
-        projector = f.mapping.projector or mp.project
-        projected = projector(raw, f.resolved).mutate(_file=ibis.literal(i, "int64"))
+        projected = mp.project(raw, f.resolved).mutate(_file=ibis.literal(i, "int64"))
+        if skipping and mp.SKIP not in projected.columns:
+            projected = projected.mutate(**{mp.SKIP: ibis.null("int64")})
         parts.append(stage(projected, spec, values, trimmed=f.source.typed is not None))
     return parts[0] if len(parts) == 1 else ibis.union(*parts)
 
@@ -171,7 +176,10 @@ def _check_complete(store: Store, files: list[InputFile], spec: TableSpec) -> No
     time and lose them silently; this makes such a loss stop the import instead.
     """
     streamed = sum(f.source.rows_streamed for f in files)
-    staged = int(store.con.table(STAGE + spec.name).count().to_pyarrow().as_py())
+    table = store.con.table(STAGE + spec.name)
+    if any(f.resolved.table_mapping.split for f in files):  # list cells: several lines from one row
+        table = table.select("_file", "_row").distinct()
+    staged = int(table.count().to_pyarrow().as_py())
     if staged != streamed:
         raise StoreError("rows_lost", table=spec.name, streamed=streamed, staged=staged)
 
@@ -182,3 +190,20 @@ def drop_staging(store: Store, registered: list[str]) -> None:
     for name in registered:
         store.con.con.unregister(name)
         store.con.drop_table(name + RAW_COPY, force=True)
+
+
+def drop_skipped(store: Store, files: list[InputFile], spec: TableSpec) -> None:
+    """Count the staged rows that matched a skip rule into each file's ``skipped`` (reason → rows), then leave
+    them out of the staging table."""
+    table = store.con.table(STAGE + spec.name)
+    if mp.SKIP not in table.columns:
+        return
+    counts = table.filter(table[mp.SKIP].notnull()).group_by(["_file", mp.SKIP]).aggregate(n=table.count())
+    for row in counts.to_pyarrow().to_pylist():
+        f = files[row["_file"]]
+        reason = f.resolved.table_mapping.skip[row[mp.SKIP]].reason
+        f.skipped[reason] = f.skipped.get(reason, 0) + int(row["n"])
+    lines = STAGE + spec.name + "_lines"
+    scratch_table(store.con, lines, table.filter(table[mp.SKIP].isnull()).drop(mp.SKIP))
+    store.con.drop_table(STAGE + spec.name, force=True)
+    store.con.rename_table(lines, STAGE + spec.name)

@@ -3,14 +3,12 @@
 A preset file is a mapping file (:mod:`teiki.io.mapping`) with a few keys of its own::
 
     name = "shopify"
-    description = "Shopify orders export"
+    description = "Shopify 注文エクスポート"       # the layout's name, as import summaries show it
     signature = ["Name", "Lineitem quantity"]   # headers that together identify the layout
-    projector = "shopify"                       # optional: a projector of PROJECTORS, for more than renaming
     tables = ["orders"]                         # optional: the only tables the layout can hold
 
-Adding a preset is adding its TOML file here (and, when renaming is not enough, its projector to
-:data:`PROJECTORS`). A file whose headers hold every header of a preset's signature is read with that preset
-(the longest signature wins); any other file with the :data:`DEFAULT` preset.
+Adding a preset is adding its TOML file here. A file whose headers hold every header of a preset's signature
+is read with that preset (the longest signature wins); any other file with the :data:`DEFAULT` preset.
 """
 
 from __future__ import annotations
@@ -22,12 +20,10 @@ from importlib import resources
 from pathlib import Path
 
 from teiki.errors import InputError
-from teiki.io.mapping import Mapping, Projector, TableMapping, parse_mapping
-from teiki.io.shopify import project_shopify
+from teiki.io.mapping import Mapping, TableMapping, parse_mapping
 
 CANONICAL = "teiki"  # the column names of SPEC §2, exactly
 DEFAULT = "ja"  # accepts the canonical names as well as common Japanese headers
-PROJECTORS: dict[str, Projector] = {"shopify": project_shopify}
 
 
 @dataclass(frozen=True)
@@ -39,9 +35,6 @@ class Preset:
 
     def mapping(self) -> Mapping:
         mapping = parse_mapping(self.data, self.name, f"preset {self.name}")
-        projector = self.data.get("projector")
-        if projector is not None:
-            mapping.projector = PROJECTORS[projector]
         if "tables" in self.data:
             mapping.only_tables = tuple(self.data["tables"])
         return mapping
@@ -87,7 +80,7 @@ def load_mapping_file(path: Path) -> Mapping:
     for table_name, table_mapping in own.tables.items():
         tables[table_name] = tables.get(table_name, TableMapping()).merged(table_mapping)
     return Mapping(path.name, tables, own.encoding or base.encoding, own.delimiter or base.delimiter,
-                   base.projector, base.only_tables)
+                   base.only_tables, own.timezone or base.timezone, own.description or base.description)
 
 
 def choose_mapping(headers: list[str], preset: str | None, mapping_file: Path | None) -> Mapping:

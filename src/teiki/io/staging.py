@@ -50,11 +50,8 @@ def open_input(path: Path, table: str | None, preset: str | None, mapping_file: 
     base = presets.load_mapping_file(mapping_file) if mapping_file else None
     encoding, delimiter = (base.encoding, base.delimiter) if base else (None, None)
     source = open_source(path, encoding, delimiter)
-    mapping = presets.choose_mapping(source.headers, preset, mapping_file)
+    mapping = presets.choose_mapping(source.headers, preset, mapping_file, path.name)
     spec = TABLES[table] if table else mp.guess_table(mapping, source.headers, path.name)
-    if spec is None:
-        raise InputError(path.name, "unknown_table_for_file", headers=", ".join(source.headers[:12]),
-                         tables=", ".join(TABLES))
     resolved = mp.resolve(mapping, spec, source.headers)
     typed = _typed_request(mapping, resolved)
     if typed:  # reopen, letting the reader convert dates and numbers itself

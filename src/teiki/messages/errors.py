@@ -75,6 +75,14 @@ ERRORS: dict[str, tuple[str, str]] = {
         "どのテーブルのファイルか判別できません (見つかった列: {headers})。--table で指定してください ({tables})。",
         "cannot tell which table this file holds (columns: {headers}); name it with --table ({tables}).",
     ),
+    "refused_no_buyer": (
+        "{layout} には購入者を識別する列 (購入者メールアドレスなど) がないため取り込めません。顧客ごとの KPI "
+        "(F2転換率、LTV、定期継続率) は購入者がわからないと計算できません。購入者メールアドレス (buyer-email) を含む"
+        "レポート (例: FBA 出荷レポート) を取り込んでください。",
+        "{layout} has no column that identifies the buyer (such as a buyer e-mail), so it cannot be imported: "
+        "per-customer KPIs (F2, LTV, retention) need to know who bought. Import a report that carries buyer-email "
+        "(for example the FBA shipments report) instead.",
+    ),
     "unknown_preset": ("プリセット {name} はありません。使えるもの: {names}。", "no preset {name}; available: {names}."),
     "bad_mapping": ("マッピングファイルを読めません: {detail}。", "cannot read the mapping file: {detail}."),
     "unknown_table": ("テーブル {name} はありません。使えるもの: {tables}。", "no table {name}; teiki tables are: {tables}."),

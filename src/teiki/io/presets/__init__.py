@@ -6,6 +6,7 @@ A preset file is a mapping file (:mod:`teiki.io.mapping`) with a few keys of its
     description = "Shopify 注文エクスポート"       # the layout's name, as import summaries show it
     signature = ["Name", "Lineitem quantity"]   # headers that together identify the layout
     tables = ["orders"]                         # optional: the only tables the layout can hold
+    refuse = "<message key>"                    # optional: a layout that cannot be imported, and why
 
 Adding a preset is adding its TOML file here. A file whose headers hold every header of a preset's signature
 is read with that preset (the longest signature wins); any other file with the :data:`DEFAULT` preset.
@@ -33,6 +34,11 @@ class Preset:
     signature: tuple[str, ...]  # empty: never chosen from headers alone
     data: dict
 
+    @property
+    def refusal(self) -> str | None:
+        """The message key of why a file of this layout cannot be imported (``refuse = "<key>"``), if it cannot."""
+        return self.data.get("refuse")
+
     def mapping(self) -> Mapping:
         mapping = parse_mapping(self.data, self.name, f"preset {self.name}")
         if "tables" in self.data:
@@ -54,11 +60,15 @@ def presets() -> dict[str, Preset]:
     return {n: found[n] for n in first + sorted(set(found) - set(first))}
 
 
-def load_preset(name: str) -> Mapping:
-    """A shipped preset's mapping by name."""
+def load_preset(name: str, file: str | None = None) -> Mapping:
+    """A shipped preset's mapping by name; a layout that cannot be imported is refused with its reason, naming
+    ``file``."""
     if name not in presets():
         raise InputError(name, "unknown_preset", name=name, names=", ".join(presets()))
-    return presets()[name].mapping()
+    preset = presets()[name]
+    if preset.refusal:
+        raise InputError(file or name, preset.refusal, layout=preset.description)
+    return preset.mapping()
 
 
 def recognise(headers: list[str]) -> Preset | None:
@@ -83,12 +93,13 @@ def load_mapping_file(path: Path) -> Mapping:
                    base.only_tables, own.timezone or base.timezone, own.description or base.description)
 
 
-def choose_mapping(headers: list[str], preset: str | None, mapping_file: Path | None) -> Mapping:
-    """The mapping a file is read with: the user's file, the preset named, the one its headers match, else the
-    default."""
+def choose_mapping(headers: list[str], preset: str | None, mapping_file: Path | None,
+                   file: str | None = None) -> Mapping:
+    """The mapping a file (named ``file``) is read with: the user's file, the preset named, the one its headers
+    match, else the default."""
     if mapping_file is not None:
         return load_mapping_file(mapping_file)
     if preset is not None:
-        return load_preset(preset)
+        return load_preset(preset, file)
     recognised = recognise(headers)
-    return load_preset(recognised.name if recognised else DEFAULT)
+    return load_preset(recognised.name if recognised else DEFAULT, file)

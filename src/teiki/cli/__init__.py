@@ -1,4 +1,4 @@
-"""The ``teiki`` command line (Typer + Rich); the commands are in :mod:`teiki.cli.main`."""
+"""The ``teiki`` command line (Typer + Rich): :mod:`teiki.cli.main` adds every area's commands to the app."""
 
 from __future__ import annotations
 

@@ -1,16 +1,31 @@
-"""``teiki cpm`` and ``teiki segment list``: the portfolio, its history, migration and RFM as tables or files."""
+"""``teiki cpm``: the CPM portfolio, its history, migration and RFM as tables or files."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
 from rich.console import Console
 from rich.table import Table
 
+from teiki.cli.common import (
+    AsOf,
+    Engine,
+    Format,
+    Out,
+    Parquet,
+    ThresholdsSpec,
+    check_output,
+    context,
+    engine_session,
+    help_text,
+)
+from teiki.cli.output import write_report
 from teiki.messages import say
 from teiki.report.formatting import fmt
-from teiki.segments.cpm import BY_KEY, KEYS
-from teiki.segments.movement import MOVE_LABELS, NEW
-from teiki.segments.portfolio import RFM, History, Migration, Portfolio
-from teiki.segments.thresholds import rule_text
+from teiki.shop.vocabulary import BY_KEY, KEYS, MOVE_LABELS, NEW, RFM, History, Migration, Portfolio, rule_text
+
+app = typer.Typer()
 
 
 def segment_label(key: str, lang: str) -> str:
@@ -107,27 +122,55 @@ def portfolio_sheets(p: Portfolio) -> dict[str, list[dict]]:
     }
 
 
-LIST_COLUMNS = {  # column → (label key, kind)
-    "customer_id": ("list_customer", "text"), "segment": ("cpm_col_segment", "segment"),
-    "segment_before": ("list_before", "segment"), "purchases": ("list_purchases", "int"),
-    "cumulative_amount": ("list_amount", "yen"), "tenure_days": ("list_tenure", "int"),
-    "lapse_days": ("list_lapse", "int"),
+def _thresholds(shop, spec: str, as_of: str | None, values: dict):
+    """The thresholds ``spec`` resolved on ``shop``, with any values given as flags."""
+    t = shop.thresholds(spec, as_of)
+    return t.with_values(mode="custom" if t.mode == "default" else t.mode + "+flags", **values)
+
+
+PRINTERS = {  # report type → (table printer, its worksheets)
+    Portfolio: (print_portfolio, portfolio_sheets),
+    History: (print_history, lambda r: {"history": r.records()}),
+    Migration: (print_migration, lambda r: {"migration": r.records(), "moves": r.cells}),
+    RFM: (print_rfm, lambda r: {"rfm": r.records()}),
 }
 
 
-def print_list(console: Console, records: list[dict], total: int, lang: str) -> None:
-    """The first rows of a segment list (files carry every column, contact columns included)."""
-    columns = [c for c in LIST_COLUMNS if records and c in records[0]]
-    table = Table(title=say("list_title", lang, shown=len(records), total=total), title_justify="left")
-    for c in columns:
-        kind = LIST_COLUMNS[c][1]
-        table.add_column(say(LIST_COLUMNS[c][0], lang), justify="right" if kind in ("int", "yen") else "left",
-                         no_wrap=True)
-    for r in records:
-        cells = []
-        for c in columns:
-            kind = LIST_COLUMNS[c][1]
-            v = r[c]
-            cells.append(segment_label(v, lang) if kind == "segment" else fmt(v, kind) if kind != "text" else str(v))
-        table.add_row(*cells)
-    console.print(table)
+@app.command(help=help_text("help_cpm"))
+def cpm(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    thresholds: ThresholdsSpec = "default",
+    amount: Annotated[float | None, typer.Option("--amount", min=0, help=help_text("help_amount"))] = None,
+    tenure_short: Annotated[int | None, typer.Option("--tenure-short", min=0, help=help_text("help_t1"))] = None,
+    tenure_long: Annotated[int | None, typer.Option("--tenure-long", min=0, help=help_text("help_t2"))] = None,
+    lapse: Annotated[int | None, typer.Option("--lapse", min=0, help=help_text("help_lapse"))] = None,
+    history: Annotated[tuple[str, str] | None, typer.Option("--history", help=help_text("help_history"))] = None,
+    migration: Annotated[tuple[str, str] | None, typer.Option("--migration", help=help_text("help_migration"))] = None,
+    rfm: Annotated[bool, typer.Option("--rfm", help=help_text("help_rfm"))] = False,
+    format_: Format = "table",
+    out: Out = None,
+    engine: Engine = "duckdb",
+    parquet: Parquet = None,
+) -> None:
+    """The CPM portfolio (SPEC §4): ten segments, history, migration, RFM."""
+    c = context(ctx)
+    check_output(c, format_, out, engine)
+    if sum(x is not None and x is not False for x in (history, migration, rfm or None)) > 1:
+        raise typer.BadParameter("choose one of --history, --migration, --rfm")
+    values = {"amount": amount, "tenure_short_days": tenure_short, "tenure_long_days": tenure_long,
+              "lapse_days": lapse}
+    with engine_session(c, engine, parquet) as shop:
+        if rfm:
+            report = shop.rfm_report(as_of)
+        elif history is not None or migration is not None:
+            start, end = history or migration
+            span = shop.portfolio_history if history is not None else shop.portfolio_migration
+            report = span(start, end, _thresholds(shop, thresholds, end, values))
+        else:
+            report = shop.portfolio(as_of, _thresholds(shop, thresholds, as_of, values))
+    printer, sheets = PRINTERS[type(report)]
+    if format_ == "table":
+        printer(c.console, report, c.lang)
+        return
+    write_report(report.to_dict(), sheets(report), format_, out, c.lang, c.console)

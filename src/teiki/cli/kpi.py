@@ -1,17 +1,31 @@
-"""``teiki kpi``: the KPI set as a Rich table, JSON, CSV or Excel."""
+"""``teiki kpi``: the KPI set (or a breakdown of it) as a Rich table, JSON, CSV or Excel."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.console import Console
 from rich.table import Table
 
+from teiki.cli.common import (
+    AsOf,
+    Engine,
+    Format,
+    Out,
+    Parquet,
+    Reasons,
+    check_output,
+    context,
+    engine_session,
+    help_text,
+)
 from teiki.cli.output import write_report
 from teiki.messages import say
-from teiki.metrics.kpis import KPIs
 from teiki.report.formatting import fmt
 from teiki.report.kpilist import headline
+from teiki.shop.vocabulary import KPIs, by_columns
 
 BREAKDOWN_COLUMNS = {  # breakdown column → (short label key, kind)
     "customers": ("short_customers", "int"),
@@ -25,6 +39,8 @@ BREAKDOWN_COLUMNS = {  # breakdown column → (short label key, kind)
     "retention_12": ("short_r12", "pct"),
     "expected_deliveries": ("short_expected", "num"),
 }
+
+app = typer.Typer()
 
 
 def print_table(console: Console, k: KPIs, lang: str) -> None:
@@ -78,3 +94,32 @@ def write(k: KPIs | None, records: list[dict] | None, fmt_name: str, out: Path |
     """JSON to stdout or ``out``; CSV / Excel to ``out``."""
     payload = k.to_dict() if k is not None else records
     write_report(payload, {"by": records} if records is not None else sheets(k, lang), fmt_name, out, lang, console)
+
+
+@app.command(help=help_text("help_kpi"))
+def kpi(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    by: Annotated[str | None, typer.Option("--by", help=help_text("help_by"))] = None,
+    format_: Format = "table",
+    out: Out = None,
+    window_days: Annotated[int, typer.Option("--window-days", min=1, help=help_text("help_window"))] = 365,
+    reasons: Reasons = None,
+    engine: Engine = "duckdb",
+    parquet: Parquet = None,
+) -> None:
+    """Print or write the KPI set (docs/kpi.md)."""
+    c = context(ctx)
+    check_output(c, format_, out, engine)
+    result, records = None, None
+    with engine_session(c, engine, parquet) as shop:
+        if by is None:
+            result = shop.kpis(as_of, window_days=window_days, reasons=reasons)
+        else:
+            records = shop.kpi_by(by, as_of, window_days=window_days, output="pyarrow").to_pylist()
+    if format_ != "table":
+        write(result, records, format_, out, c.lang, c.console)
+    elif result is not None:
+        print_table(c.console, result, c.lang)
+    else:
+        print_breakdown(c.console, records, by_columns(by)[0], c.lang)

@@ -1,5 +1,5 @@
-"""The ``teiki`` commands of the offers actions, added to the app by :func:`register`:
-``cross-sell``, ``upsell``, ``save-offers`` and ``winback`` (SPEC §6; docs/actions_offers.md)."""
+"""The ``teiki`` commands of the offers actions: ``cross-sell``, ``upsell``, ``save-offers`` and ``winback``
+(SPEC §6; docs/actions_offers.md)."""
 
 from __future__ import annotations
 
@@ -10,26 +10,23 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from teiki.messages import default_lang, say
+from teiki.cli.common import AsOf, Context, Format, Out, Reasons, ThresholdsSpec, help_text, output_session
+from teiki.cli.cpm import segment_label
+from teiki.cli.output import write_report
+from teiki.messages import say
+from teiki.report.formatting import fmt
 
-HELP_LANG = default_lang()
 TEXT_KINDS = ("text", "offer", "kind", "segment")
 
-
-def _help(key: str) -> str:
-    return say(key, HELP_LANG)
+app = typer.Typer()
 
 
 def _cell(value: object, kind: str, lang: str) -> str:
-    from teiki.report.formatting import fmt
-
     if kind == "offer":
         return say(f"offer_{value}", lang)
     if kind == "kind":
         return say(f"kind_{value}", lang)
     if kind == "segment":
-        from teiki.cli.cpm import segment_label
-
         return segment_label(str(value), lang)
     if kind == "text":
         return "—" if value is None else str(value)
@@ -93,67 +90,40 @@ WINBACK = [("customer_id", "of_customer", "text"), ("segment", "of_segment", "se
            ("lapse_days", "of_lapse", "int"), ("p_return", "of_p_return", "pct"),
            ("value_if_return", "of_value", "yen"), ("expected_value", "of_expected_value", "yen")]
 
-Format = Annotated[str, typer.Option("--format", "-f", help=say("help_format", HELP_LANG))]
-Out = Annotated[Path | None, typer.Option("--out", "-o", help=say("help_kpi_out", HELP_LANG))]
-AsOf = Annotated[str | None, typer.Option("--as-of", help=say("help_as_of", HELP_LANG))]
-Limit = Annotated[int, typer.Option("--limit", min=1, help=_help("help_of_limit"))]
-Personal = Annotated[bool, typer.Option("--personal", help=_help("help_of_personal"))]
+Limit = Annotated[int, typer.Option("--limit", min=1, help=help_text("help_of_limit"))]
+Personal = Annotated[bool, typer.Option("--personal", help=help_text("help_of_personal"))]
 
 
-def register(app: typer.Typer) -> None:
-    """Add this area's commands to the ``teiki`` app (called at the end of teiki.cli.main)."""
-    app.command("cross-sell", help=_help("help_cross_sell"))(cross_sell)
-    app.command("upsell", help=_help("help_upsell"))(upsell)
-    app.command("save-offers", help=_help("help_save_offers"))(save_offers)
-    app.command("winback", help=_help("help_winback"))(winback)
-
-
-def _run(ctx: typer.Context, format_: str, out: Path | None, compute):
-    """Open the shop read-only, run ``compute(shop, as_of_date)`` and turn TeikiErrors into clean messages."""
-    from teiki.cli.main import _check_output, _ctx, _fail, _open_shop
-    from teiki.errors import TeikiError
-
-    c = _ctx(ctx)
-    _check_output(c, format_, out)
-    try:
-        with _open_shop(c, create=False) as shop:
-            return c, compute(shop)
-    except TeikiError as exc:
-        _fail(c, exc)
-
-
-def _write(c, payload: dict, sheets: dict, format_: str, out: Path | None) -> None:
-    from teiki.cli.output import write_report
-
+def _write(c: Context, payload: dict, sheets: dict, format_: str, out: Path | None) -> None:
     write_report(payload, sheets, format_, out, c.lang, c.console)
 
 
+@app.command("cross-sell", help=help_text("help_cross_sell"))
 def cross_sell(
     ctx: typer.Context,
-    product: Annotated[str | None, typer.Option("--product", help=_help("help_of_product"))] = None,
-    customer: Annotated[str | None, typer.Option("--customer", help=_help("help_of_customer"))] = None,
+    product: Annotated[str | None, typer.Option("--product", help=help_text("help_of_product"))] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help=help_text("help_of_customer"))] = None,
     as_of: AsOf = None,
-    window_days: Annotated[int, typer.Option("--window-days", min=0, help=_help("help_of_window"))] = 180,
-    min_customers: Annotated[int, typer.Option("--min-customers", min=1, help=_help("help_of_min"))] = 20,
+    window_days: Annotated[int, typer.Option("--window-days", min=0, help=help_text("help_of_window"))] = 180,
+    min_customers: Annotated[int, typer.Option("--min-customers", min=1, help=help_text("help_of_min"))] = 20,
     limit: Limit = 20, personal: Personal = False, format_: Format = "table", out: Out = None,
 ) -> None:
     """Cross-sell rules, timing and recommendations (teiki.actions.offers_crosssell)."""
     opts = {"window_days": window_days, "min_customers": min_customers}
-
-    def compute(shop):
-        day = shop.view(as_of).as_of
+    with output_session(ctx, format_, out) as (c, shop):
+        day = shop.as_of(as_of)
         if customer is not None or product is not None:
             got = shop.cross_sell(product, customer, as_of, **opts, output="pyarrow")
-            return day, {"offers" if customer is not None else "rules": _records(got)}
-        return day, {
-            "recommendations": _records(shop.cross_sell(as_of=as_of, personal=personal, **opts, output="pyarrow")),
-            "rules": _records(shop.associations(as_of, **opts, output="pyarrow")),
-            "next_products": _records(shop.next_products(as_of, min_customers=min_customers, output="pyarrow")),
-            "timing_contacts": _records(shop.cross_sell_timing(as_of, output="pyarrow")),
-            "timing_orders": _records(shop.cross_sell_timing(as_of, source="orders", output="pyarrow")),
-        }
-
-    c, (day, sheets) = _run(ctx, format_, out, compute)
+            sheets = {"offers" if customer is not None else "rules": _records(got)}
+        else:
+            sheets = {
+                "recommendations": _records(shop.cross_sell(as_of=as_of, personal=personal, **opts,
+                                                            output="pyarrow")),
+                "rules": _records(shop.associations(as_of, **opts, output="pyarrow")),
+                "next_products": _records(shop.next_products(as_of, min_customers=min_customers, output="pyarrow")),
+                "timing_contacts": _records(shop.cross_sell_timing(as_of, output="pyarrow")),
+                "timing_orders": _records(shop.cross_sell_timing(as_of, source="orders", output="pyarrow")),
+            }
     lang, con, when = c.lang, c.console, day.isoformat()
     if format_ != "table":
         head = {"as_of": when, **opts, "product": product, "customer": customer}
@@ -178,21 +148,21 @@ def cross_sell(
     _more(con, min(limit, len(recs)), len(recs), lang)
 
 
+@app.command("upsell", help=help_text("help_upsell"))
 def upsell(
     ctx: typer.Context, as_of: AsOf = None,
-    min_delivery: Annotated[int, typer.Option("--min-delivery", min=1, help=_help("help_of_min_delivery"))] = 3,
-    quiet_days: Annotated[int, typer.Option("--quiet-days", min=0, help=_help("help_of_quiet"))] = 90,
+    min_delivery: Annotated[int, typer.Option("--min-delivery", min=1, help=help_text("help_of_min_delivery"))] = 3,
+    quiet_days: Annotated[int, typer.Option("--quiet-days", min=0, help=help_text("help_of_quiet"))] = 90,
     limit: Limit = 20, personal: Personal = False, format_: Format = "table", out: Out = None,
 ) -> None:
     """Upsell candidates and acceptance by plan (teiki.actions.offers_upsell)."""
-    def compute(shop):
-        return shop.view(as_of).as_of, {
+    with output_session(ctx, format_, out) as (c, shop):
+        day = shop.as_of(as_of)
+        sheets = {
             "candidates": _records(shop.upsell_candidates(as_of, min_delivery, quiet_days=quiet_days,
                                                           personal=personal, output="pyarrow")),
             "rates": _records(shop.upsell_rates(as_of, min_delivery=min_delivery, output="pyarrow")),
         }
-
-    c, (day, sheets) = _run(ctx, format_, out, compute)
     lang, con, when = c.lang, c.console, day.isoformat()
     if format_ != "table":
         head = {"as_of": when, "min_delivery": min_delivery, "quiet_days": quiet_days}
@@ -208,37 +178,36 @@ def upsell(
     _more(con, min(limit, len(subs)), len(subs), lang)
 
 
+@app.command("save-offers", help=help_text("help_save_offers"))
 def save_offers(
     ctx: typer.Context,
-    reason: Annotated[str | None, typer.Option("--reason", help=_help("help_of_reason"))] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help=help_text("help_of_reason"))] = None,
     as_of: AsOf = None,
-    reasons: Annotated[Path | None, typer.Option("--reasons", help=say("help_reasons", HELP_LANG))] = None,
+    reasons: Reasons = None,
     format_: Format = "table", out: Out = None,
 ) -> None:
     """Save offers by cancellation reason with their measured save rates (teiki.actions.offers_save)."""
-    def compute(shop):
-        return shop.view(as_of).as_of, _records(shop.save_offers(reason, as_of, reasons=reasons, output="pyarrow"))
-
-    c, (day, rows) = _run(ctx, format_, out, compute)
+    with output_session(ctx, format_, out) as (c, shop):
+        day = shop.as_of(as_of)
+        rows = _records(shop.save_offers(reason, as_of, reasons=reasons, output="pyarrow"))
+        labels = shop.reason_labels(c.lang, reasons)
     when, requests = day.isoformat(), (rows[0]["requests"] if rows else 0)
     if format_ != "table":
         return _write(c, {"as_of": when, "requests": requests, "offers": rows}, {"save_offers": rows}, format_, out)
-    from teiki.metrics.reasons import Dictionary
-
-    labels = Dictionary.load(reasons).labels(c.lang)
     shown = [r | {"reason": labels.get(r["reason"], r["reason"])} for r in rows]
     print_rows(c.console, say("of_save_title", c.lang, as_of=when, requests=requests), SAVE, shown, c.lang)
     c.console.print(say("of_save_note", c.lang), style="dim")
 
 
+@app.command("winback", help=help_text("help_winback"))
 def winback(
     ctx: typer.Context, as_of: AsOf = None,
-    thresholds: Annotated[str, typer.Option("--thresholds", help=say("help_thresholds", HELP_LANG))] = "default",
+    thresholds: ThresholdsSpec = "default",
     limit: Limit = 20, personal: Personal = False, format_: Format = "table", out: Out = None,
 ) -> None:
     """Lapsed segments and customers ranked by the expected value of a return (teiki.actions.winback)."""
-    c, report = _run(ctx, format_, out, lambda shop: shop.winback_report(as_of, thresholds=thresholds,
-                                                                          personal=personal))
+    with output_session(ctx, format_, out) as (c, shop):
+        report = shop.winback_report(as_of, thresholds=thresholds, personal=personal)
     if format_ != "table":
         customers = report.customers.to_pylist()
         return _write(c, report.to_dict(), {"customers": customers, "segments": report.segments}, format_, out)

@@ -1,25 +1,28 @@
-"""Rich output of the CLI: progress bars, the status table, import summaries, errors."""
+"""Rich output of ``teiki import``, ``status`` and ``demo``: progress bars, import summaries, the status table."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from teiki.io.importer import ImportResult
-from teiki.messages import CATALOGUE, say
+from teiki.messages import has, say
 from teiki.shop import Status
-from teiki.store.schema import TABLES
+from teiki.shop.vocabulary import TABLES
+
+if TYPE_CHECKING:  # the importer (readers, codecs) loads only when something is imported
+    from teiki.shop.vocabulary import ImportResult
 
 
 def stage_label(stage: str, lang: str) -> str:
     """A progress stage ("read x.csv", "write orders", "drawing customers" ...) in the user's language."""
     verb, _, name = stage.partition(" ")
-    if f"stage_{stage}" in CATALOGUE:
+    if has(f"stage_{stage}"):
         return say(f"stage_{stage}", lang)
     if verb in ("read", "write", "writing"):
         return say(f"stage_{verb}", lang, name=name)

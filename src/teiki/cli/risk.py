@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,15 +9,15 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
-from teiki.messages import default_lang, say
+from teiki.cli.common import AsOf, Format, Out, help_text, output_session
+from teiki.cli.output import write_report
+from teiki.messages import say
 from teiki.report.formatting import fmt
 
 TABLE_ROWS = 20  # rows printed in the terminal without --top; files hold every row
 NUMBERS = ("rank", "score", "rule_points", "delivery_no")
 
-
-def _help(key: str) -> str:
-    return say(key, default_lang())  # as teiki.cli.main: help is rendered before --lang is read
+app = typer.Typer()
 
 
 def _decimal(value: float | None, places: int) -> str:
@@ -85,42 +84,27 @@ def print_scores(console: Console, records: list[dict], total: int, method: str,
     console.print(say("risk_note", lang, horizon=horizon), style="dim")
 
 
-def register(app: typer.Typer) -> None:
-    """Add this area's commands to the ``teiki`` app (called at the end of teiki.cli.main)."""
-
-    @app.command("risk", help=_help("help_risk"))
-    def risk(
-        ctx: typer.Context,
-        as_of: Annotated[str | None, typer.Option("--as-of", help=_help("help_as_of"))] = None,
-        top: Annotated[int | None, typer.Option("--top", min=1, help=_help("help_risk_top"))] = None,
-        personal: Annotated[bool, typer.Option("--personal", help=_help("help_risk_personal"))] = False,
-        horizon: Annotated[int, typer.Option("--horizon-days", min=7, max=365,
-                                             help=_help("help_risk_horizon"))] = 60,
-        format_: Annotated[str, typer.Option("--format", "-f", help=_help("help_format"))] = "table",
-        out: Annotated[Path | None, typer.Option("--out", "-o", help=_help("help_kpi_out"))] = None,
-    ) -> None:
-        """Churn risk (SPEC §6, seed 002): model and rule AUC out-of-time, then each active subscription's score."""
-        from teiki.actions.methods_risk import risk_list
-        from teiki.cli.main import _check_output, _ctx, _fail, _open_shop
-        from teiki.cli.output import write_report
-        from teiki.errors import TeikiError
-
-        c = _ctx(ctx)
-        _check_output(c, format_, out)
-        limit = top if top is not None else (TABLE_ROWS if format_ == "table" else None)
-        try:
-            with _open_shop(c, create=False) as shop:
-                model = shop.churn_model(as_of, horizon_days=horizon, lang=c.lang)
-                listed = risk_list(shop, model.scores, limit, personal)
-        except TeikiError as exc:
-            _fail(c, exc)
-        records = listed.to_pylist()
-        if format_ == "table":
-            print_evaluation(c.console, model, c.lang)
-            if not model.scores.num_rows:
-                c.console.print(say("risk_none_active", c.lang, as_of=model.as_of))
-            print_scores(c.console, records, model.scores.num_rows, model.method, horizon, c.lang)
-            return
-        summary = {k: v for k, v in model.to_dict().items() if k not in ("calibration", "training", "evaluation")}
-        sheets = {"risk": records, "evaluation": [summary], "calibration": model.calibration}
-        write_report({"model": model.to_dict(), "subscriptions": records}, sheets, format_, out, c.lang, c.console)
+@app.command("risk", help=help_text("help_risk"))
+def risk(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help=help_text("help_risk_top"))] = None,
+    personal: Annotated[bool, typer.Option("--personal", help=help_text("help_risk_personal"))] = False,
+    horizon: Annotated[int, typer.Option("--horizon-days", min=7, max=365, help=help_text("help_risk_horizon"))] = 60,
+    format_: Format = "table",
+    out: Out = None,
+) -> None:
+    """Churn risk (SPEC §6, seed 002): model and rule AUC out-of-time, then each active subscription's score."""
+    limit = top if top is not None else (TABLE_ROWS if format_ == "table" else None)
+    with output_session(ctx, format_, out) as (c, shop):
+        model = shop.churn_model(as_of, horizon_days=horizon, lang=c.lang)
+        records = shop.churn_risk_list(model, limit, personal, output="pyarrow").to_pylist()
+    if format_ == "table":
+        print_evaluation(c.console, model, c.lang)
+        if not model.scores.num_rows:
+            c.console.print(say("risk_none_active", c.lang, as_of=model.as_of))
+        print_scores(c.console, records, model.scores.num_rows, model.method, horizon, c.lang)
+        return
+    summary = {k: v for k, v in model.to_dict().items() if k not in ("calibration", "training", "evaluation")}
+    sheets = {"risk": records, "evaluation": [summary], "calibration": model.calibration}
+    write_report({"model": model.to_dict(), "subscriptions": records}, sheets, format_, out, c.lang, c.console)

@@ -9,6 +9,7 @@ Faces (``teiki.cli``, ``teiki.web``, ``teiki.report``) import only this package,
 """
 
 from teiki.shop.base import Status, TableStatus
+from teiki.shop.campaigns import call_economics
 from teiki.shop.facade import Shop, open, open_parquet_on_spark  # noqa: A004
 
-__all__ = ["Shop", "Status", "TableStatus", "open", "open_parquet_on_spark"]
+__all__ = ["Shop", "Status", "TableStatus", "call_economics", "open", "open_parquet_on_spark"]

@@ -25,7 +25,7 @@ class CampaignMethods(PortfolioMethods):  # a campaign's members are a CPM segme
         from teiki.actions import economics
 
         if not from_data:
-            return economics.simulate(requests, cost_per_call, unit_price, save_rates)
+            return call_economics(requests, cost_per_call, unit_price, save_rates)
         economics.check(requests, cost_per_call, unit_price, save_rates)  # before reading the data
         price, value, assumptions = economics.valued_from_data(self.view(as_of), unit_price)
         return economics.simulate(requests, cost_per_call, price, save_rates, value_per_save=value,
@@ -112,3 +112,11 @@ class CampaignMethods(PortfolioMethods):  # a campaign's members are a CPM segme
         from teiki.actions import campaigns
 
         campaigns.delete(self.store, name)
+
+
+def call_economics(requests: int, cost_per_call: float, unit_price: float | None, save_rates: Sequence[float]):
+    """Seed 003's economics with a save worth one delivery at ``unit_price``: reads no shop data, so it needs no
+    shop (``teiki simulate calls`` without ``--from-data``). See :meth:`CampaignMethods.call_economics`."""
+    from teiki.actions import economics
+
+    return economics.simulate(requests, cost_per_call, unit_price, save_rates)

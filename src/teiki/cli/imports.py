@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from teiki.cli.common import context, help_text, shop_session
-from teiki.cli.render import import_summary, progress_bar, status_table
+from teiki.cli.common import Format, context, help_text, reported, shop_session
+from teiki.cli.render import explain_table, import_summary, progress_bar, status_table
 from teiki.messages import say
+from teiki.shop import explain_import
 from teiki.shop.vocabulary import TABLES
 
 app = typer.Typer()
@@ -25,13 +26,24 @@ def import_(
     preset: Annotated[str | None, typer.Option("--preset", "-p", help=help_text("help_preset"))] = None,
     mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help=help_text("help_mapping"))] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=help_text("help_dry_run"))] = False,
+    explain: Annotated[bool, typer.Option("--explain", help=help_text("help_explain"))] = False,
+    format_: Format = "table",
 ) -> None:
-    """Import files into the store (see teiki.io.importer)."""
+    """Import files into the store (see teiki.io.importer); ``--explain``: how they would be read."""
     c = context(ctx)
     if table is not None and table not in TABLES:
         raise typer.BadParameter(f"--table must be one of {', '.join(TABLES)}")
     if preset and mapping:
         raise typer.BadParameter("give --preset or --mapping, not both")
+    if explain:
+        with reported(c):
+            explained = [explain_import(p, table=table, preset=preset, mapping=mapping) for p in paths]
+        if format_ == "json":
+            c.console.print_json(data=[e.to_dict() for e in explained])
+            return
+        for e in explained:
+            explain_table(c.console, e, c.lang)
+        return
     started = time.perf_counter()
     with shop_session(c, create=True) as shop, progress_bar(c.console, c.lang, c.quiet) as bar:
         result = shop.import_files(paths, table=table, preset=preset, mapping=mapping, progress=bar, dry_run=dry_run)

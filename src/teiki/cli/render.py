@@ -60,8 +60,37 @@ def import_summary(console: Console, result: ImportResult, lang: str) -> None:
         table.add_row(_table_label(t.table, lang), f"{t.rows_read:,}", f"{t.counts.inserted:,}",
                       f"{t.counts.replaced:,}", f"{t.counts.unchanged:,}", unit)
     console.print(table)
+    for t in result.tables:
+        for file, layout in zip(t.files, t.layouts_en if lang == "en" else t.layouts, strict=False):
+            console.print(say("import_layout", lang, file=file, layout=layout, table=_table_label(t.table, lang)),
+                          highlight=False)
+        for reason, rows in t.skipped.items():
+            console.print(say("import_skipped", lang, rows=f"{rows:,}", reason=reason), highlight=False)
     if result.derived_subscriptions is not None:
         console.print(say("derived_subscriptions", lang, count=f"{result.derived_subscriptions:,}"))
+
+
+def explain_table(console: Console, explanation, lang: str) -> None:
+    """``teiki import --explain``: the layout, then one row per canonical column (source, samples), the rows to
+    be skipped and the headers nothing reads."""
+    e = explanation
+    console.print(say("explain_head", lang, file=e.file, layout=e.layout_en if lang == "en" else e.layout, table=_table_label(e.table, lang),
+                      rows=f"{e.rows:,}", encoding=e.encoding or "—"), highlight=False)
+    table = Table(show_lines=False)
+    for key in ("col_column", "col_source", "col_samples"):
+        table.add_column(say(key, lang), overflow="fold")
+    for col in e.columns:
+        name = f"{col.label} ({col.column})" if lang == "ja" else col.column
+        source = col.source or say("explain_absent_required" if col.required else "explain_absent", lang)
+        table.add_row(name, source, " / ".join(col.samples))
+    console.print(table)
+    for reason, rows in e.skipped.items():
+        console.print(say("import_skipped", lang, rows=f"{rows:,}", reason=reason), highlight=False)
+    if e.missing:
+        console.print(say("explain_missing", lang, columns=", ".join(e.missing)), style="bold red", highlight=False)
+    if e.unread_headers:
+        console.print(say("explain_unread", lang, headers=", ".join(e.unread_headers)), style="dim", highlight=False)
+    console.print(say("explain_nothing_written", lang), style="dim")
 
 
 def _table_label(name: str, lang: str) -> str:

@@ -54,6 +54,7 @@ class TableImport:
     rows_read: int
     counts: MergeCounts
     layouts: list[str] = field(default_factory=list)  # per file: the layout it was read as (a preset, a mapping)
+    layouts_en: list[str] = field(default_factory=list)  # the same in English
     skipped: dict[str, int] = field(default_factory=dict)  # rows left out by the layout's skip rules, by reason
 
 
@@ -131,7 +132,9 @@ def import_files(store: Store, paths: Sequence[Path], *, table: str | None = Non
                     for reason, n in f.skipped.items():
                         skipped[reason] = skipped.get(reason, 0) + n
                 result.tables.append(TableImport(name, [f.source.name for f in group], rows, counts,
-                                                 [f.mapping.description or f.mapping.name for f in group], skipped))
+                                                 layouts=[f.mapping.layout("ja") for f in group],
+                                                 layouts_en=[f.mapping.layout("en") for f in group],
+                                                 skipped=skipped))
             if not dry_run and set(staged) & FACT_SOURCES:
                 if progress:
                     progress("facts", 0, None)

@@ -98,6 +98,13 @@ class Mapping:
     only_tables: tuple[str, ...] | None = None
     timezone: str | None = None  # the zone of the file's times (None: Japan time already)
     description: str = ""  # the layout's name, as summaries and --explain show it
+    description_en: str = ""  # the same in English (``description_en``; the Japanese one when absent)
+
+    def layout(self, lang: str = "ja") -> str:
+        """The layout's name in ``lang``: the preset's description, else the mapping's name."""
+        if lang == "en" and self.description_en:
+            return self.description_en
+        return self.description or self.name
 
     def for_table(self, table: str) -> TableMapping:
         return self.tables.get(table, TableMapping())
@@ -139,7 +146,7 @@ class Resolved:
     @property
     def shown(self) -> dict[str, str | None]:
         """What each canonical column is read from, as messages name it (a header, or ``= expression``)."""
-        return {name: (f"= {self.computed[name].source}" if name in self.computed else header)
+        return {name: (f"= {' '.join(self.computed[name].source.split())}" if name in self.computed else header)
                 for name, header in self.sources.items()}
 
     @property
@@ -276,7 +283,8 @@ def parse_mapping(data: dict, name: str, origin: str) -> Mapping:
         except ValueError as exc:
             raise InputError(origin, "bad_mapping", detail=str(exc)) from None
     mapping = Mapping(name, encoding=data.get("encoding"), delimiter=data.get("delimiter"),
-                      timezone=str(zone) if zone else None, description=str(data.get("description", "")))
+                      timezone=str(zone) if zone else None, description=str(data.get("description", "")),
+                      description_en=str(data.get("description_en", "")))
     for table_name, body in data.items():
         if not isinstance(body, dict):
             continue

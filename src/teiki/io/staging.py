@@ -195,12 +195,12 @@ def drop_skipped(store: Store, files: list[InputFile], spec: TableSpec) -> None:
     table = store.con.table(STAGE + spec.name)
     if mp.SKIP not in table.columns:
         return
-    counts = table.filter(table[mp.SKIP].notnull()).group_by(["_file", mp.SKIP]).aggregate(n=table.count())
+    skipped = table.filter(table[mp.SKIP].notnull())
+    counts = skipped.group_by(["_file", mp.SKIP]).aggregate(n=skipped.count())
     for row in counts.to_pyarrow().to_pylist():
         f = files[row["_file"]]
         reason = f.resolved.table_mapping.skip[row[mp.SKIP]].reason
         f.skipped[reason] = f.skipped.get(reason, 0) + int(row["n"])
-    lines = STAGE + spec.name + "_lines"
-    scratch_table(store.con, lines, table.filter(table[mp.SKIP].isnull()).drop(mp.SKIP))
-    store.con.drop_table(STAGE + spec.name, force=True)
-    store.con.rename_table(lines, STAGE + spec.name)
+    lines = scratch_table(store.con, STAGE + spec.name + "_lines", table.filter(table[mp.SKIP].isnull()).drop(mp.SKIP))
+    scratch_table(store.con, STAGE + spec.name, lines)
+    store.con.drop_table(STAGE + spec.name + "_lines", force=True)

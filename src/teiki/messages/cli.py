@@ -8,6 +8,18 @@ CLI: dict[str, tuple[str, str]] = {
         "定期契約ファイルは取り込まれていないため、受注の定期ID・定期回数から {count} 件の定期契約を導出しています。",
         "no subscriptions file was imported, so {count} subscriptions are derived from the orders' subscription_id and delivery_no.",
     ),
+    "import_layout": ("{file}: {layout} として読み込み → {table}", "{file}: read as {layout} → {table}"),
+    "import_skipped": ("  {rows} 行を読み飛ばしました: {reason}", "  {rows} row(s) skipped: {reason}"),
+    "explain_head": ("{file}: {layout} → {table} ({rows} 行、文字コード {encoding})。取り込む前の確認です。",
+                     "{file}: {layout} → {table} ({rows} rows, encoding {encoding}); a preview, nothing is imported."),
+    "col_column": ("列", "column"),
+    "col_samples": ("値の例", "sample values"),
+    "explain_absent": ("(なし: 空欄)", "(none: empty)"),
+    "explain_absent_required": ("(なし: 必須のため取り込めません)", "(none: required, the import would stop)"),
+    "explain_missing": ("ファイルにない列: {columns}。このままでは取り込めません。",
+                        "missing from the file: {columns}; the import would stop."),
+    "explain_unread": ("読まない列: {headers}", "columns not read: {headers}"),
+    "explain_nothing_written": ("何も保存していません。", "Nothing was written."),
     "unit_orders": ("受注単位", "orders"),
     "unit_records": ("件", "records"),
     # --- CLI ---
@@ -33,6 +45,9 @@ CLI: dict[str, tuple[str, str]] = {
         "確認のみ ({seconds:.1f} 秒): 上の表は取り込んだ場合の結果です。データは変更していません。",
         "dry run ({seconds:.1f} s): the table shows what an import would do; nothing was changed.",
     ),
+    "help_explain": ("取り込まずに、各列の読み方 (元の列、計算式、値の例) と読み飛ばす行を表示します",
+                     "Show how every column would be read (source, rule, sample values) and which rows would be "
+                     "skipped, importing nothing"),
     "help_dry_run": (
         "検証と件数の確認だけを行い、何も保存しません。",
         "Validate and count what would change, without storing anything.",

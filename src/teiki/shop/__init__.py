@@ -8,8 +8,8 @@ Faces (``teiki.cli``, ``teiki.web``, ``teiki.report``) import only this package,
 :mod:`teiki.errors`: the result types and names they need are re-exported in :mod:`teiki.shop.vocabulary`.
 """
 
-from teiki.shop.base import Status, TableStatus
+from teiki.shop.base import Status, TableStatus, explain_import
 from teiki.shop.campaigns import call_economics
 from teiki.shop.facade import Shop, open, open_parquet_on_spark  # noqa: A004
 
-__all__ = ["Shop", "Status", "TableStatus", "call_economics", "open", "open_parquet_on_spark"]
+__all__ = ["Shop", "Status", "TableStatus", "call_economics", "explain_import", "open", "open_parquet_on_spark"]

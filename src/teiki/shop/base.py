@@ -179,3 +179,12 @@ def stored_summary(view: View):
     if stored is None or day is None or "revenue_365d" not in stored.columns:
         return None
     return stored if day == view.source.date_range()[1] else None
+
+
+def explain_import(path: str | Path, *, table: str | None = None, preset: str | None = None,
+                   mapping: str | Path | None = None):
+    """How ``path`` would be imported — its layout, table, each column's source and sample values, the rows to be
+    skipped and why — reading no database and writing nothing (``teiki import --explain``; teiki.io.explain)."""
+    from teiki.io.explain import explain
+
+    return explain(Path(path), table=table, preset=preset, mapping_file=Path(mapping) if mapping else None)

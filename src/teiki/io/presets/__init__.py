@@ -4,6 +4,7 @@ A preset file is a mapping file (:mod:`teiki.io.mapping`) with a few keys of its
 
     name = "shopify"
     description = "Shopify 注文エクスポート"       # the layout's name, as import summaries show it
+    description_en = "Shopify orders export"    # the same in English
     signature = ["Name", "Lineitem quantity"]   # headers that together identify the layout
     tables = ["orders"]                         # optional: the only tables the layout can hold
     refuse = "<message key>"                    # optional: a layout that cannot be imported, and why
@@ -90,7 +91,8 @@ def load_mapping_file(path: Path) -> Mapping:
     for table_name, table_mapping in own.tables.items():
         tables[table_name] = tables.get(table_name, TableMapping()).merged(table_mapping)
     return Mapping(path.name, tables, own.encoding or base.encoding, own.delimiter or base.delimiter,
-                   base.only_tables, own.timezone or base.timezone, own.description or base.description)
+                   base.only_tables, own.timezone or base.timezone, own.description or path.name,
+                   own.description_en or path.name)
 
 
 def choose_mapping(headers: list[str], preset: str | None, mapping_file: Path | None,

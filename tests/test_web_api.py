@@ -16,7 +16,7 @@ import teiki
 from teiki.cli.main import app as cli
 from teiki.segments.cpm import KEYS
 from teiki.web.app import create_app
-from teiki.web.pages import safe_upload_name
+from teiki.web.data import safe_upload_name
 from teiki.web.security import Access, is_loopback, safe_next
 
 PAGES = ("/", "/retention", "/ltv", "/portfolio", "/cancellations", "/forecast", "/customers", "/data")

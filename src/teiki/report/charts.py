@@ -8,8 +8,8 @@ the shop. Colours are fixed per CPM segment so every chart agrees.
 from __future__ import annotations
 
 from teiki.messages import say
-from teiki.segments.cpm import BY_KEY, KEYS
-from teiki.segments.movement import NEW
+from teiki.report.pagedata import pivot
+from teiki.shop.vocabulary import BY_KEY, KEYS, NEW
 
 FONT = "Noto Sans CJK JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
 SEGMENT_COLOURS = {
@@ -184,13 +184,9 @@ def history_stacked(d: dict, lang: str) -> dict:
 
 
 def _stacked_reasons(rows: list[dict], x_col: str, title: str, x_title: str, lang: str) -> dict:
-    reasons: dict[str, int] = {}
-    for r in rows:
-        reasons[r["reason"]] = reasons.get(r["reason"], 0) + r["count"]
-    xs = sorted({r[x_col] for r in rows}, key=lambda v: (isinstance(v, str), v))
-    cell = {(r[x_col], r["reason"]): r["count"] for r in rows}
+    xs, reasons, cell = pivot(rows, x_col)
     data = [{"type": "bar", "name": reason, "x": [str(x) for x in xs], "y": [cell.get((x, reason), 0) for x in xs]}
-            for reason in sorted(reasons, key=lambda k: -reasons[k])]
+            for reason in reasons]
     return {"data": data, "layout": _layout(title, x_title, say("axis_cancellations", lang), barmode="stack",
                                             xaxis={"type": "category", "automargin": True, "title": {"text": x_title}})}
 

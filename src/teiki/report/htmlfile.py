@@ -1,7 +1,7 @@
 """The HTML report (``teiki report --out FILE.html``): one self-contained file that opens offline.
 
-All five areas with their headline cards, notes, tables and every chart of
-:mod:`teiki.report.charts`. Plotly.js is read from the installed ``plotly``
+All the areas with their headline cards, notes, tables and the charts of
+:mod:`teiki.report.figures` (those of the dashboard's pages). Plotly.js is read from the installed ``plotly``
 package and inlined, so the file loads nothing from the network: no CDN, no
 external CSS or fonts. The page is rendered by Jinja2 from
 ``templates/report.html`` with autoescaping on; each figure is embedded as
@@ -17,19 +17,9 @@ import re
 from pathlib import Path
 
 from teiki.messages import say
-from teiki.report import charts, tables
+from teiki.report import figures, tables
 from teiki.report.formatting import fmt, fmt_change
 
-AREA_CHARTS = {  # area → the figures drawn in it, from its pagedata dict
-    "overview": (charts.subscribers_by_month,),
-    "retention": (charts.retention_curves, charts.stepwise_dropout, charts.retention_heatmap),
-    "ltv": (lambda d, lang: charts.ltv_bars(d, "cohort", lang), lambda d, lang: charts.ltv_bars(d, "channel", lang),
-            charts.ltv_decomposition),
-    "portfolio": (charts.revenue_shares, charts.history_stacked),
-    "cancellations": (charts.reasons_by_delivery, charts.reasons_by_product, charts.churn_by_month,
-                      charts.offer_rates),
-    "forecast": (charts.forecast_curve, charts.break_even_cpa, charts.cumulative_gross_profit),
-}
 SCRIPT_END = re.compile(r"</(script)", re.IGNORECASE)
 
 
@@ -93,7 +83,7 @@ def sections(data: dict[str, dict], lang: str) -> list[dict]:
         d = data[area.key]
         out.append({"id": area.key, "title": area.title, "notes": area.notes,
                     "cards": headline_cards(d, lang) if area.key == "overview" else [],
-                    "figures": [finite(make(d, lang)) for make in AREA_CHARTS[area.key]],
+                    "figures": [finite(f) for f in figures.draw(area.key, d, lang).values()],
                     "tables": [html_table(t, lang) for t in area.tables.values()]})
     return out
 

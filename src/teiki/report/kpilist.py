@@ -4,7 +4,7 @@ Excel summary and the dashboard's full KPI table."""
 from __future__ import annotations
 
 from teiki.messages import say
-from teiki.metrics.kpis import KPIs
+from teiki.shop.vocabulary import KPIs
 
 HEADLINE_DELIVERIES = (2, 3, 6, 12, 24)
 

@@ -3,7 +3,8 @@
 One function per area (overview, retention, ltv, portfolio, cancellations);
 each takes the shop and its parameters and calls only the shop's public
 methods, so the web pages, the JSON API and the Excel / HTML reports show the
-very same figures. ``as_of`` None means the last order date.
+very same figures. ``as_of`` is resolved by :meth:`teiki.Shop.as_of` (None: the last
+order date).
 """
 
 from __future__ import annotations
@@ -11,17 +12,11 @@ from __future__ import annotations
 import datetime as dt
 
 from teiki.errors import TeikiError
-from teiki.metrics.view import by_columns, parse_date
+from teiki.shop.vocabulary import by_columns
 
 RETENTION_BY = ("cohort", "channel", "first_product")
 COMPARE = ("month", "year")
 HEADLINE_RETENTION = (2, 3, 6, 12)
-
-
-def resolve_day(shop, as_of: dt.date | str | None) -> dt.date | None:
-    """``as_of`` as a date (the last order date when None); None for an empty shop."""
-    day = parse_date(as_of) if isinstance(as_of, str) else as_of
-    return shop.view(day).as_of
 
 
 def months_back(day: dt.date, months: int) -> dt.date:
@@ -75,7 +70,7 @@ def overview(shop, as_of: dt.date | str | None = None, compare: str = "month") -
     ``change`` is the difference: customers and revenue are running totals, so their change is what the
     period added; rates change in points (0.012 = +1.2 pt).
     """
-    day = resolve_day(shop, as_of)
+    day = shop.as_of(as_of)
     if day is None:
         raise TeikiError("no_orders")
     before = previous_day(day, compare)
@@ -103,7 +98,7 @@ def retention(shop, as_of: dt.date | str | None = None, by: str = "channel", max
     cohort × delivery table behind the heatmap."""
     if by not in RETENTION_BY:
         raise TeikiError("bad_choice", name="by", value=by, choices=", ".join(RETENTION_BY))
-    day = resolve_day(shop, as_of)
+    day = shop.as_of(as_of)
     overall = shop.retention_curves(None, day, max_delivery=max_delivery, output="pyarrow").to_pylist()
     return {
         "as_of": day.isoformat() if day else None,
@@ -148,7 +143,7 @@ LTV_COLUMNS = ("customers", "ltv_matured_customers", "ltv_immature_customers", "
 
 def ltv(shop, as_of: dt.date | str | None = None) -> dict:
     """年間LTV (the 365-day window) by cohort month and by first channel, with LTV = purchases × AOV."""
-    day = resolve_day(shop, as_of)
+    day = shop.as_of(as_of)
     out = {"as_of": day.isoformat() if day else None}
     for by in ("cohort", "channel"):
         col = _group_key(by)
@@ -161,24 +156,33 @@ def ltv(shop, as_of: dt.date | str | None = None) -> dict:
 def portfolio(shop, as_of: dt.date | str | None = None, since: dt.date | str | None = None) -> dict:
     """The CPM portfolio as of D, the monthly head-counts up to D and the migration from ``since``
     (default one month before D) to D."""
-    day = resolve_day(shop, as_of)
+    day = shop.as_of(as_of)
     if day is None:
         raise TeikiError("no_orders")
-    start = parse_date(since) if isinstance(since, str) else since
-    start = start or months_back(day, 1)
+    migration = shop.portfolio_migration(since or months_back(day, 1), day).to_dict()
     return {
         "as_of": day.isoformat(),
-        "since": start.isoformat(),
+        "since": migration["start"],
         "portfolio": shop.portfolio(day).to_dict(),
         "history": shop.portfolio_history(end=day).to_dict(),
-        "migration": shop.portfolio_migration(start, day).to_dict(),
+        "migration": migration,
     }
+
+
+def pivot(rows: list[dict], x_col: str) -> tuple[list[object], list[str], dict[tuple[object, str], int]]:
+    """Reason counts as (x values in order, reasons by total descending, (x, reason) → count)."""
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["reason"]] = totals.get(r["reason"], 0) + r["count"]
+    xs = sorted({r[x_col] for r in rows}, key=lambda v: (v is None, isinstance(v, str), 0 if v is None else v))
+    reasons = sorted(totals, key=lambda k: -totals[k])
+    return xs, reasons, {(r[x_col], r["reason"]): r["count"] for r in rows}
 
 
 def cancellations(shop, as_of: dt.date | str | None = None) -> dict:
     """Cancellation reasons by delivery number and by product, monthly churn and revenue churn, and the
     offer / save rates."""
-    day = resolve_day(shop, as_of)
+    day = shop.as_of(as_of)
     k = shop.kpis(day).to_dict()
     return {
         "as_of": day.isoformat() if day else None,
@@ -199,7 +203,7 @@ def forecast(shop, as_of: dt.date | str | None = None, by: str = "channel", hori
     group of ``by`` (限界CPA, cumulative gross profit by month, payback month for ``cpa``)."""
     if by not in FORECAST_BY:
         raise TeikiError("bad_choice", name="by", value=by, choices=", ".join(FORECAST_BY))
-    day = resolve_day(shop, as_of)
+    day = shop.as_of(as_of)
     if day is None:
         raise TeikiError("no_orders")
     whole = shop.forecast(day, None, horizon=horizon, cpa=cpa).to_dict()

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from teiki.messages import say
 from teiki.report import pagedata
 from teiki.report.charts import group_name, segment_label
-from teiki.segments.cpm import KEYS
-from teiki.segments.movement import MOVE_LABELS, MOVES, NEW
+from teiki.report.pagedata import pivot
+from teiki.shop.vocabulary import KEYS, MOVE_LABELS, MOVES, NEW
 
 AREAS = ("overview", "retention", "ltv", "portfolio", "cancellations", "forecast")
 Cell = tuple[object, str]
@@ -49,7 +49,7 @@ class Area:
 
 def load(shop, as_of=None) -> dict[str, dict]:
     """Every area's pagedata dict as of ``as_of`` (None: the last order date)."""
-    day = pagedata.resolve_day(shop, as_of)
+    day = shop.as_of(as_of)
     return {
         "overview": pagedata.overview(shop, day, "month"),
         "retention": pagedata.retention(shop, day, "channel"),
@@ -224,16 +224,6 @@ def portfolio_area(d: dict, lang: str) -> Area:
 
 
 # ------------------------------------------------------------------ cancellations
-
-
-def pivot(rows: list[dict], x_col: str) -> tuple[list[object], list[str], dict[tuple[object, str], int]]:
-    """Reason counts as (x values in order, reasons by total descending, (x, reason) → count)."""
-    totals: dict[str, int] = {}
-    for r in rows:
-        totals[r["reason"]] = totals.get(r["reason"], 0) + r["count"]
-    xs = sorted({r[x_col] for r in rows}, key=lambda v: (v is None, isinstance(v, str), 0 if v is None else v))
-    reasons = sorted(totals, key=lambda k: -totals[k])
-    return xs, reasons, {(r[x_col], r["reason"]): r["count"] for r in rows}
 
 
 def _pivot_table(key: str, title: str, corner: str, rows: list[dict], x_col: str) -> Table:

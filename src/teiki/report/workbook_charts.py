@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from teiki.report.charts import SEGMENT_COLOURS
 from teiki.report.tables import Table
-from teiki.segments.cpm import KEYS
+from teiki.shop.vocabulary import KEYS
 
 WIDTH, HEIGHT = 760, 400  # pixels; about 20 default rows high
 YEN = '"¥"#,##0'

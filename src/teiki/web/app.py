@@ -20,7 +20,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -28,22 +27,20 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from teiki.errors import TeikiError
 from teiki.messages import LANGS, default_lang, say
-from teiki.report.formatting import fmt, fmt_change
+from teiki.web import account, actions_api, actions_pages, analytics, api, customers, data
 from teiki.web.limits import FORM_OVERHEAD, BodyLimit
-from teiki.web.security import Access, csrf_token, logged_in, login_url, needs_login
+from teiki.web.registry import Menu
+from teiki.web.registry import warm as warm_pages
+from teiki.web.rendering import render, request_lang, wants_html
+from teiki.web.security import Access, login_url, needs_login
 from teiki.web.state import ServedShop
 
 HERE = Path(__file__).parent
 PLOTLY_JS = files("plotly") / "package_data" / "plotly.min.js"
-NAV = (("/", "page_overview"), ("/retention", "page_retention"), ("/ltv", "page_ltv"),
-       ("/portfolio", "page_portfolio"), ("/cancellations", "page_cancellations"), ("/forecast", "page_forecast"),
-       ("/customers", "page_customers"), ("/calls", "page_actions"), ("/data", "page_data"))
-ACTION_PATHS = ("/calls", "/risk", "/cross-sell", "/offers", "/winback", "/campaigns", "/simulate")
 SESSION_HOURS = 12
-
-templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.filters["fmt"] = fmt
-templates.env.filters["fmt_change"] = fmt_change
+# the route modules' sections in the order of the top menu, the actions' JSON API last (as /docs lists it)
+SECTIONS = (api.section, analytics.section, customers.section, actions_pages.section, data.section, account.section,
+            actions_api.section)
 
 
 @functools.cache
@@ -52,39 +49,16 @@ def plotly_gzip() -> bytes:
     return gzip.compress(PLOTLY_JS.read_bytes(), compresslevel=6)
 
 
-def request_lang(request: Request) -> str:
-    """The reader's language: the ``lang`` cookie set by the switch, else the server's default."""
-    chosen = request.cookies.get("lang")
-    return chosen if chosen in LANGS else request.app.state.lang
-
-
-def render(request: Request, template: str, status: int = 200, **context: object) -> Response:
-    """A page: ``context`` plus the language, the labels, the navigation and the login state."""
-    lang = request_lang(request)
-    access: Access = request.app.state.access
-    path = request.url.path
-    active = "/calls" if path.startswith(ACTION_PATHS) else path  # the action pages share one menu entry
-    base = {"lang": lang, "t": lambda key, **p: say(key, lang, **p), "nav": NAV, "path": path, "active": active,
-            "logged_in": logged_in(request, access), "login_required": access.login_required,
-            "csrf": csrf_token(request), "query": dict(request.query_params)}
-    return templates.TemplateResponse(request, template, {**base, **context}, status_code=status)
-
-
-def wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api/") and request.url.path != "/openapi.json"
-
-
 def create_app(db: Path, *, access: Access | None = None, lang: str | None = None, warm: bool = False) -> FastAPI:
     """The dashboard over the shop database ``db`` (created empty when missing); ``warm`` computes the
     pages' default data in a background thread at start-up."""
-    from teiki.web import actions_api, actions_pages, api, pages
-
     access = access or Access()
     app = FastAPIOffline(static_url="/static-docs", redoc_url=None, title="teiki", version="1", summary="CRM analytics for subscription D2C shops: the dashboard's "
                   "data as JSON. Query dates are YYYY-MM-DD; errors are 4xx with a readable `detail`.")
     app.state.shop = ServedShop(db)
     app.state.access = access
     app.state.lang = lang if lang in LANGS else default_lang()
+    app.state.menu = Menu.of(SECTIONS)
 
     @app.middleware("http")
     async def require_login(request: Request, call_next):
@@ -128,10 +102,9 @@ def create_app(db: Path, *, access: Access | None = None, lang: str | None = Non
         return FileResponse(str(PLOTLY_JS), media_type="text/javascript", headers=headers)
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    app.include_router(api.router)
-    app.include_router(actions_api.router)
-    app.include_router(pages.router)
-    app.include_router(actions_pages.router)
+    for section in SECTIONS:
+        app.include_router(section.json)
+        app.include_router(section.html)
     if warm:
-        threading.Thread(target=api.warm, args=(app.state.shop,), name="teiki-warm", daemon=True).start()
+        threading.Thread(target=warm_pages, args=(app.state.shop, SECTIONS), name="teiki-warm", daemon=True).start()
     return app

@@ -1,22 +1,26 @@
-"""Customer lists on the web: a CPM segment or a migration cell, sorted, one page at a time, or the whole
-list as CSV / Excel. Names, phones and e-mails go only to logged-in users (see teiki.web.security)."""
+"""Customer lists on the web: a CPM segment or a migration cell, sorted, one page at a time (the page
+``/customers`` and ``/api/customers``), or the whole list as CSV / Excel. Names, phones and e-mails go only to
+logged-in users (see teiki.web.security)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from fastapi import Request
-from fastapi.responses import FileResponse
+from fastapi import Query, Request
 from pydantic import BaseModel, Field
 
 from teiki.errors import TeikiError
-from teiki.report.pagedata import resolve_day
-from teiki.segments.cpm import KEYS
-from teiki.segments.movement import NEW
-from teiki.web.downloads import file_response, visible
+from teiki.report.charts import segment_label
+from teiki.shop import Shop
+from teiki.shop.vocabulary import KEYS, NEW, SEGMENTS
+from teiki.web.downloads import visible
+from teiki.web.registry import Section, Visit
+from teiki.web.state import served
+
+section = Section(tag="data")
 
 KINDS = {"cumulative_amount": "yen", "revenue_365d": "yen", "expected_spend": "yen", "p_alive": "pct",
          "expected_purchases_90d": "num"}  # how the page prints a column (others: counts and text)
@@ -44,23 +48,23 @@ def _sorted(request: Request, q: ListQuery) -> tuple[pa.Table, pa.Array]:
     a sorted copy, is what each sort adds to the cache)."""
     if q.from_segment is not None and q.since is None:
         raise TeikiError("bad_choice", name="from_segment", value=q.from_segment, choices="(needs since)")
-    served = request.app.state.shop
+    shop = served(request)
     segment = None if q.segment == "all" else q.segment
-    table = served.call("segment_customers", segment, q.as_of, "default", since=q.since,
-                        since_segment=q.from_segment, scores=q.scores, output="pyarrow")
+    table = shop.call(Shop.segment_customers, segment, q.as_of, "default", since=q.since,
+                      since_segment=q.from_segment, scores=q.scores, output="pyarrow")
     if q.sort not in table.column_names:
         raise TeikiError("bad_choice", name="sort", value=q.sort, choices=", ".join(table.column_names))
     keys = [(q.sort, "descending" if q.desc else "ascending")]
     keys += [("customer_id", "ascending")] if q.sort != "customer_id" else []
-    order = served.cached(("order", segment, q.as_of, q.since, q.from_segment, q.scores, q.sort, q.desc),
-                          lambda _: pc.sort_indices(table, sort_keys=keys))
+    order = shop.cached(("order", segment, q.as_of, q.since, q.from_segment, q.scores, q.sort, q.desc),
+                        lambda _: pc.sort_indices(table, sort_keys=keys))
     return table, order
 
 
-def page(request: Request, q: ListQuery) -> dict:
+def listing(request: Request, q: ListQuery) -> dict:
     """One page of the list: ``{"total", "page", "per_page", "pages", "columns", "rows"}``."""
     table, order = _sorted(request, q)
-    day = request.app.state.shop.cached(("resolve", q.as_of), lambda s: resolve_day(s, q.as_of))
+    day = served(request).call(Shop.as_of, q.as_of)
     total = table.num_rows
     pages = max(1, -(-total // q.per_page))
     start = (min(q.page, pages) - 1) * q.per_page
@@ -71,9 +75,22 @@ def page(request: Request, q: ListQuery) -> dict:
             "columns": shown.column_names, "rows": shown.to_pylist()}
 
 
-def download(request: Request, q: ListQuery, fmt: str) -> FileResponse:
-    """The whole list as a CSV (UTF-8 with BOM) or Excel file, formula-looking text made inert."""
-    table, order = _sorted(request, q)
-    name = "_".join(str(p) for p in ("customers", q.segment, q.from_segment and f"from_{q.from_segment}",
-                                     q.as_of) if p)
-    return file_response(visible(request, table.take(order)), name, fmt, sheet="customers")
+@section.page("/customers", "customers.html", title="page_customers", nav="page_customers", needs_orders=True)
+def customers_page(visit: Visit, query: Annotated[ListQuery, Query()]) -> dict:
+    lang = visit.lang
+    return {"listing": listing(visit.request, query), "q": query, "kinds": KINDS, "segments": SEGMENTS,
+            "label": lambda k: segment_label(k, lang)}
+
+
+@section.api("/customers", summary="A customer list: a CPM segment or a migration cell, one page of it")
+def customers(request: Request, query: Annotated[ListQuery, Query()]) -> dict:
+    return listing(request, query)
+
+
+@section.download("/customers/download", summary="The whole customer list as CSV or Excel", sheet="customers")
+def customers_download(request: Request, query: Annotated[ListQuery, Query()]) -> tuple[pa.Table, str]:
+    """The whole list (formula-looking text made inert)."""
+    table, order = _sorted(request, query)
+    name = "_".join(str(p) for p in ("customers", query.segment, query.from_segment and f"from_{query.from_segment}",
+                                     query.as_of) if p)
+    return table.take(order), name

@@ -9,13 +9,19 @@ connections are not for concurrent use, and the cache makes waiting short.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import teiki
+from teiki.shop import Shop
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
 
 T = TypeVar("T")
 CACHE_ENTRIES = 256
@@ -37,7 +43,7 @@ class ServedShop:
 
     def _open(self) -> teiki.Shop:
         shop = teiki.open(self.path, read_only=True)
-        self.upgraded_from = self.upgraded_from or shop.store.upgraded_from
+        self.upgraded_from = self.upgraded_from or shop.upgraded_from
         return shop
 
     def cached(self, key: Hashable, compute: Callable[[teiki.Shop], T]) -> T:
@@ -54,10 +60,11 @@ class ServedShop:
                 self._cache.popitem(last=False)
             return value
 
-    def call(self, method: str, *args: object, **kwargs: object) -> object:
-        """``shop.method(*args, **kwargs)``, cached (arguments must be hashable)."""
+    def call(self, method: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """``method(shop, *args, **kwargs)`` for a method of :class:`teiki.Shop` (``Shop.kpis``), cached
+        (arguments must be hashable)."""
         key = ("call", method, args, tuple(sorted(kwargs.items())))
-        return self.cached(key, lambda _: getattr(self._shop, method)(*args, **kwargs))
+        return self.cached(key, lambda _: method(self._shop, *args, **kwargs))
 
     def run(self, work: Callable[[teiki.Shop], T]) -> T:
         """``work(shop)`` under the lock, not cached."""
@@ -84,17 +91,28 @@ class ServedShop:
             self._shop.close()
 
 
-MEMO_METHODS = frozenset({"kpis", "kpi_by", "portfolio", "portfolio_history", "portfolio_migration", "rfm_report",
-                          "retention_curves", "subscription_counts", "cancel_reasons", "segment_customers", "status"})
+def served(request: Request) -> ServedShop:
+    """The shop the app serves."""
+    return request.app.state.shop
 
 
 class MemoShop:
-    """The served shop as the page-data functions see it: the result methods answer from the cache."""
+    """The served shop as cached computations (the page-data functions) see it: a method call answers from the
+    cache, so what one page computed serves the next; a call whose arguments cannot be a cache key (an
+    assessment object) runs as it is."""
 
     def __init__(self, served: ServedShop) -> None:
         self._served = served
 
     def __getattr__(self, name: str):
-        if name in MEMO_METHODS:
-            return lambda *args, **kwargs: self._served.call(name, *args, **kwargs)
-        return getattr(self._served._shop, name)
+        method = getattr(Shop, name, None)
+        if not inspect.isfunction(method):  # a property or plain attribute
+            return getattr(self._served._shop, name)
+        return functools.partial(self._memo, method)
+
+    def _memo(self, method: Callable[..., T], *args: object, **kwargs: object) -> T:
+        try:
+            hash((args, tuple(kwargs.items())))
+        except TypeError:
+            return method(self._served._shop, *args, **kwargs)
+        return self._served.call(method, *args, **kwargs)

@@ -1,0 +1,60 @@
+"""The reader's language switch, and the password login and logout (see :mod:`teiki.web.security`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from teiki.messages import LANGS, say
+from teiki.web.registry import Section, Visit
+from teiki.web.rendering import render, request_lang
+from teiki.web.security import csrf_ok, safe_next
+
+section = Section()
+
+
+@section.html.get("/lang")
+def switch_language(to: str, next: str = "/"):
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if to in LANGS:
+        response.set_cookie("lang", to, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+@section.page("/login", "login.html", title="page_login")
+def login_form(visit: Visit, next: str = "/") -> dict:
+    return {"next": safe_next(next)}
+
+
+def _refused(request: Request, status: int, next: str, error: str, **params: object) -> Response:
+    """The login form again, with ``error`` said in the reader's language."""
+    return render(request, "login.html", status, title="page_login", next=safe_next(next),
+                  error=say(error, request_lang(request), **params))
+
+
+@section.html.post("/login")
+def login(request: Request, password: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "",
+          next: Annotated[str, Form()] = "/"):
+    access = request.app.state.access
+    if not csrf_ok(request, csrf):
+        return _refused(request, 403, next, "csrf_failed")
+    who = request.client.host if request.client else "?"
+    wait = access.throttle.wait_seconds(who)
+    if wait > 0:
+        return _refused(request, 429, next, "login_throttled", minutes=max(1, round(wait / 60)))
+    if not access.check_password(password):
+        access.throttle.failed(who)
+        return _refused(request, 401, next, "login_failed")
+    access.throttle.succeeded(who)
+    request.session.clear()
+    request.session["user"] = "owner"
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@section.html.post("/logout")
+def logout(request: Request, csrf: Annotated[str, Form()] = ""):
+    if csrf_ok(request, csrf):
+        request.session.clear()
+    return RedirectResponse("/login" if request.app.state.access.login_required else "/", status_code=303)

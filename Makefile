@@ -1,7 +1,7 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+ and make:
 #   make demo   builds the demo shop into ./teiki.duckdb, prints what is in it and its KPIs, then serves the
 #               dashboard on http://127.0.0.1:8000/ (Ctrl+C stops it)
-#   make test   runs the whole test suite
+#   make test   checks the layering (lint-imports) and runs the whole test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -30,6 +30,7 @@ demo: $(VENV)/.installed
 	$(BIN)/teiki serve
 
 test: $(VENV)/.installed-test
+	$(BIN)/lint-imports  # the layering of docs/architecture.md (contracts in pyproject.toml)
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed

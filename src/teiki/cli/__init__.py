@@ -41,3 +41,12 @@ def run() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+    except Exception as exc:  # a fault of teiki's, not the user's: one paragraph, the traceback only with --debug
+        if "--debug" in sys.argv[1:]:
+            raise
+        from teiki.messages import say
+
+        print(f"teiki: {say('internal_error', None, kind=type(exc).__name__, detail=str(exc)[:500])}", file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(1)

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from teiki.messages import has, say
@@ -32,6 +31,8 @@ def stage_label(stage: str, lang: str) -> str:
 @contextmanager
 def progress_bar(console: Console, lang: str, quiet: bool) -> Iterator:
     """A callback ``(stage, done, total)`` drawing one bar per stage; silent when ``quiet``."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     if quiet:
         yield None
         return

@@ -8,6 +8,12 @@ CLI: dict[str, tuple[str, str]] = {
         "定期契約ファイルは取り込まれていないため、受注の定期ID・定期回数から {count} 件の定期契約を導出しています。",
         "no subscriptions file was imported, so {count} subscriptions are derived from the orders' subscription_id and delivery_no.",
     ),
+    "internal_error": (
+        "teiki の内部エラーです ({kind}: {detail})。保存済みのデータは変わっていません。--debug を付けて実行すると詳細が"
+        "表示されます。報告いただけると助かります。",
+        "an internal error in teiki ({kind}: {detail}); the stored data is unchanged. Run again with --debug for "
+        "the details, and please report it.",
+    ),
     "import_layout": ("{file}: {layout} として読み込み → {table}", "{file}: read as {layout} → {table}"),
     "import_skipped": ("  {rows} 行を読み飛ばしました: {reason}", "  {rows} row(s) skipped: {reason}"),
     "explain_head": ("{file}: {layout} → {table} ({rows} 行、文字コード {encoding})。取り込む前の確認です。",

@@ -115,7 +115,8 @@ class Mapping:
         return zone_shift_hours(self.timezone) if self.timezone else 0.0
 
 
-def _normal(header: str) -> str:
+def normal_header(header: str) -> str:
+    """A header as matched: NFKC (full- and half-width alike), trimmed, lower case."""
     return unicodedata.normalize("NFKC", header).strip().lower()
 
 
@@ -163,14 +164,14 @@ def resolve(mapping: Mapping, spec: TableSpec, headers: list[str]) -> Resolved:
     table_mapping = mapping.for_table(spec.name)
     present = {}
     for h in headers:
-        present.setdefault(_normal(h), h)
+        present.setdefault(normal_header(h), h)
     sources: dict[str, str | None] = {}
     for column in spec.columns:
         if column.name in table_mapping.computed:
             sources[column.name] = None
             continue
         candidates = table_mapping.columns.get(column.name, []) + [column.name]
-        sources[column.name] = next((present[_normal(c)] for c in candidates if _normal(c) in present), None)
+        sources[column.name] = next((present[normal_header(c)] for c in candidates if normal_header(c) in present), None)
     expressions = [*table_mapping.computed.values(), *(rule.when for rule in table_mapping.skip)]
     wanted = [h for e in expressions for h in e.headers]
     optional = [h for e in expressions for h in e.optional_headers]
@@ -179,7 +180,7 @@ def resolve(mapping: Mapping, spec: TableSpec, headers: list[str]) -> Resolved:
     if table_mapping.fill_down:
         wanted.append(table_mapping.fill_down[0])
         optional += list(table_mapping.fill_down[1])
-    found = {h: present[_normal(h)] for h in wanted + optional if _normal(h) in present}
+    found = {h: present[normal_header(h)] for h in wanted + optional if normal_header(h) in present}
     missing = list(dict.fromkeys(h for h in wanted if h not in found))
     return Resolved(spec, sources, table_mapping.values, table_mapping, found, missing, mapping.shift_hours)
 
@@ -374,6 +375,7 @@ def _named(candidates: list[TableSpec], file_name: str) -> TableSpec | None:
 def guess_table(mapping: Mapping, headers: list[str], file_name: str) -> TableSpec:
     """Which table a file holds, or an :class:`InputError` saying why it cannot be told — never a guess.
 
+    - A layout of one table (``tables = ["orders"]`` in its preset) holds that table.
     - A file that looks like orders (:func:`looks_like_orders`) is orders, whatever its name says: it is never
       stored as customers or products (a required column it lacks is then reported as missing).
     - Otherwise its name decides (``customers.csv``; a required column it lacks is reported as missing).
@@ -381,6 +383,8 @@ def guess_table(mapping: Mapping, headers: list[str], file_name: str) -> TableSp
       broken by the number of required columns, then of columns found, and a true tie is refused.
     """
     candidates = [TABLES[t] for t in (mapping.only_tables or TABLES)]
+    if len(candidates) == 1:  # a layout of one table (a cart's orders export): a lacking column is reported
+        return candidates[0]
     fits = {spec.name: resolve(mapping, spec, headers) for spec in candidates}
     if "orders" in fits and looks_like_orders(fits["orders"]):
         return TABLES["orders"]

@@ -94,8 +94,11 @@ def missing_columns(files: list[InputFile]) -> list[Problem]:
     for f in files:
         found = {"headers": ", ".join(f.source.headers[:15])}
         for name in f.resolved.missing_required:
-            column = f.spec[name]
-            problems.append(Problem(f.source.name, "missing_column", f"{name} ({column.ja})", 0, [], found))
+            label = f"{name} ({f.spec[name].ja})"
+            expected = f.resolved.table_mapping.columns.get(name)
+            if f.mapping.only_tables and expected:  # a cart's layout: name the header its export has
+                label += f" ← '{expected[0]}'"
+            problems.append(Problem(f.source.name, "missing_column", label, 0, [], found))
         for header in f.resolved.missing_headers:
             problems.append(Problem(f.source.name, "missing_column", header, 0, [], found))
     return problems

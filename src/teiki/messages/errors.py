@@ -83,6 +83,16 @@ ERRORS: dict[str, tuple[str, str]] = {
         "per-customer KPIs (F2, LTV, retention) need to know who bought. Import a report that carries buyer-email "
         "(for example the FBA shipments report) instead.",
     ),
+    "refused_no_start_date": (
+        "{layout} には定期の開始日と解約日がないため取り込めません (開始日は定期契約に必須で、解約済みの契約も解約日がなければ"
+        "継続中に見えてしまいます)。また顧客は Shopify の顧客IDで、注文エクスポートの顧客 (メールアドレス) と照合できません。"
+        "開始日・解約日を含む定期ファイル (teiki の列名: subscription_id, customer_id, started_at, cancelled_at …) を"
+        "用意して取り込んでください。",
+        "{layout} has no start or cancellation date, so it cannot be imported (a subscription needs its start, and an "
+        "ended contract without its end date would look active). Its customers are Shopify customer ids, which do not "
+        "match the e-mail-keyed customers of the orders export. Import a subscriptions file that has the dates "
+        "(teiki's columns: subscription_id, customer_id, started_at, cancelled_at …) instead.",
+    ),
     "unknown_preset": ("プリセット {name} はありません。使えるもの: {names}。", "no preset {name}; available: {names}."),
     "bad_mapping": ("マッピングファイルを読めません: {detail}。", "cannot read the mapping file: {detail}."),
     "unknown_table": ("テーブル {name} はありません。使えるもの: {tables}。", "no table {name}; teiki tables are: {tables}."),

@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from teiki.errors import InputError
-from teiki.io.mapping import Mapping, TableMapping, parse_mapping
+from teiki.io.mapping import Mapping, TableMapping, normal_header, parse_mapping
 
 CANONICAL = "teiki"  # the column names of SPEC §2, exactly
 DEFAULT = "ja"  # accepts the canonical names as well as common Japanese headers
@@ -73,9 +73,10 @@ def load_preset(name: str, file: str | None = None) -> Mapping:
 
 
 def recognise(headers: list[str]) -> Preset | None:
-    """The preset whose signature headers all appear in ``headers`` (the longest signature first)."""
-    present = set(headers)
-    matches = [p for p in presets().values() if p.signature and set(p.signature) <= present]
+    """The preset whose signature headers all appear in ``headers`` (as columns match: regardless of case and of
+    full- / half-width forms; the longest signature first)."""
+    present = {normal_header(h) for h in headers}
+    matches = [p for p in presets().values() if p.signature and {normal_header(h) for h in p.signature} <= present]
     return max(matches, key=lambda p: len(p.signature), default=None)
 
 

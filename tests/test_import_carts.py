@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -443,3 +446,74 @@ def test_every_sample_matches_one_signature_only():
     ja_headers = {h for body in ja.values() if isinstance(body, dict)
                   for c in body.get("columns", {}).values() for h in ([c] if isinstance(c, str) else c)}
     assert not [p.name for p in signed if set(p.signature) <= ja_headers]
+
+
+# --------------------------------------------------------------------------- as a user runs it: the command line
+
+SAMPLE_FILES = sorted(p.name for p in SAMPLES.glob("*.*") if p.suffix in (".csv", ".txt"))
+
+
+def teiki_cli(*args: str) -> subprocess.CompletedProcess:
+    """``teiki`` as a user runs it (the console script's entry point, in a fresh process)."""
+    return subprocess.run([sys.executable, "-c", "from teiki.cli import run; run()", *args], capture_output=True,
+                          text=True, timeout=180, env={**os.environ, "TEIKI_LANG": "en", "COLUMNS": "200"})
+
+
+@pytest.mark.slow
+def test_every_sample_from_the_command_line_no_traceback_never_customers_or_products(tmp_path):
+    """Each sample, and each with its second column removed, through ``teiki import`` and ``--explain``: an exit
+    code and a message, never a traceback; an orders layout is never stored as customers or products."""
+    for name in SAMPLE_FILES:
+        db = str(tmp_path / f"{name}.duckdb")
+        broken = without_column(tmp_path, name, _headers(name)[1])
+        for path in (SAMPLES / name, broken):
+            for args in (["import", "--explain", str(path)], ["--db", db, "import", str(path)]):
+                done = teiki_cli(*args)
+                assert "Traceback" not in done.stderr + done.stdout, (args, done.stderr[-2000:])
+                assert done.returncode in (0, 1), (args, done.returncode, done.stderr[-500:])
+                assert done.returncode == 0 or "teiki:" in done.stderr, (args, done.stderr[-500:])
+        layout = presets.recognise(_headers(name))
+        if layout is not None and layout.data.get("tables") == ["orders"]:
+            with teiki.open(db, read_only=True) as shop:
+                assert shop.store.count("customers") == 0 and shop.store.count("products") == 0, name
+
+
+def _headers(name: str) -> list[str]:
+    want = expected_json(name)
+    with (SAMPLES / name).open(encoding=want["encoding"], newline="") as fh:
+        return next(csv.reader(fh, delimiter=want["delimiter"]))
+
+
+def test_explain_names_layout_columns_samples_and_skipped_rows(tmp_path):
+    done = teiki_cli("import", "--explain", str(SAMPLES / "eccube4_orders.csv"))
+    assert done.returncode == 0, done.stderr
+    assert "eccube4_orders.csv: EC-CUBE 4 order CSV (受注CSV) → orders" in done.stdout
+    assert "12 row(s) skipped: 送料の行" in done.stdout and "Nothing was written." in done.stdout
+    assert not (tmp_path / "teiki.duckdb").exists()
+    data = json.loads(teiki_cli("import", "--explain", "--format", "json", str(SAMPLES / "makeshop_orders.csv")).stdout)
+    [explained] = data
+    columns = {c["column"]: c for c in explained["columns"]}
+    assert explained["table"] == "orders" and explained["layout"] == "MakeShop 注文データCSV"
+    assert columns["ordered_at"]["source"] == "= datetime([日付], [注文時間])"
+    assert columns["ordered_at"]["samples"][0] == "2024-04-01 09:05:03"  # 日付 2024/4/1 + 注文時間 090503
+
+
+def test_a_cart_export_missing_a_signature_header_is_refused_naming_it(shop, tmp_path):
+    """futureshop's export without 受注コード no longer has the whole signature: it is not read as plain headers
+    (where its 商品番号 would make it products), but refused naming the layout and the missing header."""
+    path = without_column(tmp_path, "futureshop_orders.csv", "受注コード")
+    with pytest.raises(InputError) as info:
+        shop.import_files([path])
+    text = info.value.render("en")
+    assert "futureshop 受注データCSV (FutureShop2形式) (futureshop_orders): 受注コード" in text
+    assert "--preset futureshop_orders" in text
+    assert all(t.rows == 0 for t in shop.status().tables)
+
+
+def test_an_orders_file_named_like_customers_is_stored_as_orders(shop, tmp_path):
+    """The file name says customers, the columns say orders (an id, a date, products and amounts): orders."""
+    path = write_csv(tmp_path / "customers_orders_2024.csv", ["order_id", "customer_id", "ordered_at", "product_id",
+                                                              "quantity", "amount"],
+                     [["O1", "C1", "2024-01-05", "P1", 1, 1980], ["O2", "C2", "2024-01-06", "P1", 2, 3960]])
+    [table] = shop.import_files([path]).tables
+    assert table.table == "orders" and shop.store.count("customers") == 0 and shop.store.count("orders") == 2

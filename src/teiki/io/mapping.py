@@ -356,10 +356,14 @@ ORDER_EVIDENCE = ("amount", "quantity", "product_id")  # with order_id and order
 
 
 def looks_like_orders(orders: Resolved) -> bool:
-    """An order id, an order date and an amount, quantity or product: the file is an orders export, whatever
-    else it matches (it must never be stored as customers or products)."""
+    """An order id or an order date, with an amount, quantity or product (an order date with a quantity or an
+    amount is enough): the file is an orders export, whatever else it matches — it must never be stored as
+    customers or products."""
     found = {name for name, header in orders.sources.items() if header is not None} | set(orders.computed)
-    return {"order_id", "ordered_at"} <= found and bool(found & set(ORDER_EVIDENCE))
+    evidence = found & set(ORDER_EVIDENCE)
+    if "order_id" in found and "ordered_at" in found:
+        return bool(evidence)
+    return "ordered_at" in found and bool(evidence - {"product_id"})
 
 
 def _named(candidates: list[TableSpec], file_name: str) -> TableSpec | None:

@@ -75,6 +75,13 @@ ERRORS: dict[str, tuple[str, str]] = {
         "どのテーブルのファイルか判別できません (見つかった列: {headers})。--table で指定してください ({tables})。",
         "cannot tell which table this file holds (columns: {headers}); name it with --table ({tables}).",
     ),
+    "layout_incomplete": (
+        "カートのエクスポートのようですが、その形式の列が足りません ({layouts})。列を削除・改名していないか確認して"
+        "ください。形式を指定する場合は --preset {preset}、独自の列名なら --mapping で読み方を指定してください。",
+        "this looks like a cart's export, but columns of that layout are missing ({layouts}). Check that no column "
+        "was removed or renamed; to read it with that layout anyway pass --preset {preset}, or describe your own "
+        "columns with --mapping FILE.",
+    ),
     "refused_no_buyer": (
         "{layout} には購入者を識別する列 (購入者メールアドレスなど) がないため取り込めません。顧客ごとの KPI "
         "(F2転換率、LTV、定期継続率) は購入者がわからないと計算できません。購入者メールアドレス (buyer-email) を含む"

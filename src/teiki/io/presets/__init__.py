@@ -80,6 +80,23 @@ def recognise(headers: list[str]) -> Preset | None:
     return max(matches, key=lambda p: len(p.signature), default=None)
 
 
+NEAR_MISS = 0.6  # a file holding this share of a preset's signature (at least two headers) is that layout, broken
+
+
+def near_misses(headers: list[str]) -> list[tuple[Preset, list[str]]]:
+    """Presets most of whose signature the file holds, but not all: (preset, the signature headers missing)."""
+    present = {normal_header(h) for h in headers}
+    found = []
+    for preset in presets().values():
+        if not preset.signature:
+            continue
+        missing = [h for h in preset.signature if normal_header(h) not in present]
+        held = len(preset.signature) - len(missing)
+        if missing and held >= 2 and held >= NEAR_MISS * len(preset.signature):
+            found.append((preset, missing))
+    return sorted(found, key=lambda m: len(m[1]))
+
+
 def load_mapping_file(path: Path) -> Mapping:
     """A user's mapping file, on top of the preset it names (default: canonical)."""
     try:
@@ -105,4 +122,8 @@ def choose_mapping(headers: list[str], preset: str | None, mapping_file: Path | 
     if preset is not None:
         return load_preset(preset, file)
     recognised = recognise(headers)
+    if recognised is None and (near := near_misses(headers)):
+        # most of a cart's layout is there, not all: reading it as plain headers could store it anywhere
+        raise InputError(file or "", "layout_incomplete", layouts="; ".join(
+            f"{p.description} ({p.name}): {', '.join(missing)}" for p, missing in near), preset=near[0][0].name)
     return load_preset(recognised.name if recognised else DEFAULT, file)

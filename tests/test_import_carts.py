@@ -517,3 +517,21 @@ def test_an_orders_file_named_like_customers_is_stored_as_orders(shop, tmp_path)
                      [["O1", "C1", "2024-01-05", "P1", 1, 1980], ["O2", "C2", "2024-01-06", "P1", 2, 3960]])
     [table] = shop.import_files([path]).tables
     assert table.table == "orders" and shop.store.count("customers") == 0 and shop.store.count("orders") == 2
+
+
+def test_recharge_subscriptions_meet_the_shopify_orders_customers(shop):
+    """Recharge's export (column names of its Subscription object; docs/carts/recharge.md): 4 subscriptions, 1
+    cancelled (41000002, Too expensive), cycles month × 1 = 30, week × 2 = 14, day × 45 = 45; times UTC → JST; the
+    customers keyed as the shopify preset keys them, so both files meet on the same people."""
+    result = shop.import_files([SAMPLES / "shopify_orders.csv", SAMPLES / "recharge_subscriptions.csv"])
+    assert {t.table: t.layouts for t in result.tables}["subscriptions"] == ["Recharge 定期購入エクスポート (Shopify)"]
+    subs = {r["subscription_id"]: r for r in rows(shop, "subscriptions")}
+    assert {k: (r["cycle_days"], r["cancelled_at"] is not None) for k, r in subs.items()} == {
+        "41000001": (30, False), "41000002": (30, True), "41000003": (14, False), "41000004": (45, False)}
+    assert str(subs["41000001"]["started_at"]) == "2025-01-08 09:12:03"  # 00:12:03 UTC
+    assert subs["41000002"]["cancel_reason"] == "Too expensive: まだ残っている"
+    buyers = {r["customer_id"] for r in rows(shop, "orders")}
+    # sato, tanaka and watanabe (" Watanabe.Aoi@Example.JP " normalised) bought in the Shopify file too
+    assert {subs[k]["customer_id"] for k in ("41000001", "41000002", "41000003")} <= buyers
+    assert subs["41000004"]["customer_id"] == "recharge:87000004"  # no e-mail: Recharge's own customer id
+    assert shop.kpis().subscriptions == {"started": 4, "active": 3, "cancelled": 1}

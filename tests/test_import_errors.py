@@ -406,8 +406,8 @@ def test_a_broken_row_far_down_the_file(seeded_shop, tmp_path, monkeypatch):
 def test_unknown_preset(seeded_shop, tmp_path):
     error = refused(seeded_shop, InputError, [orders_file(tmp_path, [GOOD])], preset="rakuten")
     names = ("teiki, ja, amazon_all_orders, amazon_fba_shipments, eccube4_customers, eccube4_orders, "
-             "ecforce_orders, ecforce_subscriptions, futureshop_orders, makeshop_orders, rakuten_orders, shopify, "
-             "shopify_subscriptions")
+             "ecforce_orders, ecforce_subscriptions, futureshop_orders, makeshop_orders, rakuten_orders, "
+             "recharge_subscriptions, shopify, shopify_subscriptions")
     assert error.render("en") == f"rakuten: no preset rakuten; available: {names}. {NOTHING}"
 
 

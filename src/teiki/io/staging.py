@@ -21,6 +21,7 @@ import pyarrow as pa
 from teiki.errors import InputError, Problem, StoreError
 from teiki.io import mapping as mp
 from teiki.io import presets
+from teiki.io.detect import guess_table
 from teiki.io.parse import stage
 from teiki.io.readers import Source, TypedReadFailed, open_source
 from teiki.store.db import Store
@@ -51,7 +52,7 @@ def open_input(path: Path, table: str | None, preset: str | None, mapping_file: 
     encoding, delimiter = (base.encoding, base.delimiter) if base else (None, None)
     source = open_source(path, encoding, delimiter)
     mapping = presets.choose_mapping(source.headers, preset, mapping_file, path.name)
-    spec = TABLES[table] if table else mp.guess_table(mapping, source.headers, path.name)
+    spec = TABLES[table] if table else guess_table(mapping, source.headers, path.name)
     resolved = mp.resolve(mapping, spec, source.headers)
     typed = _typed_request(mapping, resolved)
     if typed:  # reopen, letting the reader convert dates and numbers itself

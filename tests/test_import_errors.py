@@ -481,3 +481,31 @@ def test_rows_that_never_reach_the_staging_table_stop_the_import(seeded_shop, tm
     path = orders_file(tmp_path, [GOOD, ["O10", "C1", "2024-03-01", "P1", "1", "100", ""]])
     error = refused(seeded_shop, StoreError, [path])
     assert error.render("en").startswith("orders: 1 rows were read from the files but 2 were staged")
+
+
+def test_an_excel_file_declaring_a_huge_range_is_refused_before_it_is_read(seeded_shop, tmp_path):
+    """A 5 KB workbook with a header row and one cell at XFD1048576: reading it would allocate 17 billion cells
+    (512 GiB) and kill the process. Its extent is read from the sheet XML first, and the file refused. The import
+    runs in a child process, so that a regression fails this test instead of killing the test run."""
+    import subprocess
+    import sys
+
+    import xlsxwriter
+
+    path = tmp_path / "orders.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ORDER_HEADER)
+    sheet.write(1048575, 16383, "x")
+    workbook.close()
+    assert path.stat().st_size < 10_000 and readers.excel_extent(path) == (1_048_576, 16_384)
+    before = snapshot(seeded_shop)
+    seeded_shop.close()
+    done = subprocess.run([sys.executable, "-c", "from teiki.cli import run; run()", "--lang", "en", "--db",
+                           str(seeded_shop.path), "import", str(path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "orders.xlsx: the Excel file's used range is 1,048,576 rows × 16,384 columns" in " ".join(done.stderr.split())
+    import teiki
+
+    with teiki.open(seeded_shop.path) as shop:
+        assert snapshot(shop) == before

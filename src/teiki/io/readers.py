@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,9 +224,49 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+MAX_EXCEL_CELLS = 50_000_000  # rows × columns of the used range: 2.5M rows of 20 columns
+_CELL_REF = re.compile(rb"""<(?:\w+:)?c\b[^>]*?\br=["']([A-Z]{1,3})([0-9]{1,7})["']""")
+_DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\b[^>]*?\bref=["'](?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})["']""")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def excel_extent(path: Path) -> tuple[int, int]:
+    """(rows, columns) a reader would allocate for the workbook's largest sheet: the declared dimension and the
+    farthest cell, read from the sheet XML as a stream (a 1.5 KB file can declare a cell at XFD1048576, which
+    would make a reader allocate 512 GiB before reading anything)."""
+    rows = columns = 0
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            with archive.open(info) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 20):
+                    text = tail + chunk
+                    for pattern in (_DIMENSION, _CELL_REF):
+                        for letters, number in pattern.findall(text):
+                            columns = max(columns, _column_number(letters))
+                            rows = max(rows, int(number))
+                    tail = text[-256:]
+    return rows, columns
+
+
 def _open_excel(path: Path) -> Source:
     from python_calamine import CalamineWorkbook
 
+    try:
+        rows, columns = excel_extent(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(path.name, "unreadable_file", detail=str(exc)) from exc
+    if rows * columns > MAX_EXCEL_CELLS:
+        raise InputError(path.name, "excel_too_large", rows=f"{rows:,}", columns=f"{columns:,}",
+                         limit=f"{MAX_EXCEL_CELLS:,}")
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)

@@ -82,6 +82,12 @@ ERRORS: dict[str, tuple[str, str]] = {
         "was removed or renamed; to read it with that layout anyway pass --preset {preset}, or describe your own "
         "columns with --mapping FILE.",
     ),
+    "excel_too_large": (
+        "Excel ファイルの使用範囲が {rows} 行 × {columns} 列あり、読み込める上限 ({limit} セル) を超えています。"
+        "データのある範囲だけを新しいシートにコピーするか、CSV で保存し直してください。",
+        "the Excel file's used range is {rows} rows × {columns} columns, beyond what teiki reads ({limit} cells); "
+        "copy only the data to a new sheet, or save it as CSV.",
+    ),
     "refused_no_buyer": (
         "{layout} には購入者を識別する列 (購入者メールアドレスなど) がないため取り込めません。顧客ごとの KPI "
         "(F2転換率、LTV、定期継続率) は購入者がわからないと計算できません。購入者メールアドレス (buyer-email) を含む"

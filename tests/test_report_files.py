@@ -299,3 +299,21 @@ def test_teiki_report_writes_the_file_its_suffix_names(demo_db, tmp_path):
     assert openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "Overview"
     bad = CliRunner().invoke(app, ["--db", str(demo_db), "report", "--out", str(tmp_path / "r.pdf")])
     assert bad.exit_code == 2 and ".xlsx" in bad.output and not (tmp_path / "r.pdf").exists()
+
+
+def test_no_nan_or_infinity_reaches_json_csv_or_excel(tmp_path):
+    """A number a model cannot compute is shown as missing: null in JSON, an empty cell in CSV and Excel."""
+    import json as json_module
+
+    import openpyxl
+
+    from teiki.report.export import to_json, write_csv, write_xlsx
+
+    records = [{"group": "M01", "p": float("nan"), "q": float("inf"), "r": 0.25, "nested": [float("-inf"), 1.0]}]
+    assert json_module.loads(to_json({"groups": records})) == {
+        "groups": [{"group": "M01", "p": None, "q": None, "r": 0.25, "nested": [None, 1.0]}]}
+    csv_path = write_csv([{k: v for k, v in records[0].items() if k != "nested"}], tmp_path / "x.csv")
+    assert csv_path.read_text(encoding="utf-8-sig").splitlines() == ["group,p,q,r", "M01,,,0.25"]
+    xlsx = write_xlsx({"s": [{k: v for k, v in records[0].items() if k != "nested"}]}, tmp_path / "x.xlsx")
+    cells = [c.value for c in next(openpyxl.load_workbook(xlsx).active.iter_rows(min_row=2))]
+    assert cells == ["M01", None, None, 0.25]

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rich.console import Console
 
 from teiki.messages import say
-from teiki.report.export import write_csv, write_xlsx
+from teiki.report.export import to_json, write_csv, write_xlsx
 
 
 def write_report(payload: object, sheets: Mapping[str, Sequence[Mapping[str, object]]], fmt_name: str,
                  out: Path | None, lang: str, console: Console) -> None:
     """``payload`` as JSON (stdout when ``out`` is None), or ``sheets`` as CSV (the first) / Excel."""
     if fmt_name == "json":
-        text = json.dumps(payload, ensure_ascii=False, indent=2, default=str)
+        text = to_json(payload, indent=2)
         if out is None:
             if console.is_terminal:
                 console.print_json(text)

@@ -8,16 +8,37 @@ leading apostrophe (OWASP's CSV-injection advice). Numbers stay numbers.
 from __future__ import annotations
 
 import csv
+import json
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def finite(value: object) -> object:
+    """``value`` with every NaN and ±infinity (inside dicts, lists and tuples too) as None: JSON has no such
+    numbers and a spreadsheet shows #NUM!. A number that cannot be computed is shown as missing."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
+
+
+def to_json(payload: object, indent: int | None = None) -> str:
+    """``payload`` as the JSON every face writes: UTF-8 text, dates and other values as text, no NaN."""
+    return json.dumps(finite(payload), ensure_ascii=False, indent=indent, default=str, allow_nan=False)
+
+
 def safe_cell(value: object) -> object:
-    """``value``, with text that a spreadsheet would read as a formula made inert."""
+    """``value``, with text that a spreadsheet would read as a formula made inert, and NaN / ±infinity empty."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value
 
 
@@ -49,7 +70,7 @@ def write_xlsx(sheets: Mapping[str, Sequence[Mapping[str, object]]], path: Path)
                 sheet.set_column(j, j, min(max(width + 2, 8), 50))
             for i, r in enumerate(records, start=1):
                 for j, col in enumerate(columns):
-                    value = r.get(col)
+                    value = finite(r.get(col))
                     if value is None:
                         continue
                     if isinstance(value, int | float) and not isinstance(value, bool):

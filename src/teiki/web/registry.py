@@ -27,6 +27,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from teiki.report.export import to_json
 from teiki.shop import Shop
 from teiki.web.downloads import file_response, visible
 from teiki.web.rendering import render, request_lang
@@ -41,8 +42,8 @@ FORMAT = inspect.Parameter("format", inspect.Parameter.POSITIONAL_OR_KEYWORD, de
 
 
 def as_json(payload: object) -> JSONResponse:
-    """``payload`` encoded as the CLI encodes ``--format json`` (dates and other values as text)."""
-    return JSONResponse(json.loads(json.dumps(payload, ensure_ascii=False, default=str)))
+    """``payload`` encoded as the CLI encodes ``--format json`` (dates and other values as text, no NaN)."""
+    return JSONResponse(json.loads(to_json(payload)))
 
 
 def has_orders(request: Request) -> bool:

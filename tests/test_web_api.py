@@ -397,3 +397,26 @@ def test_warm_start_computes_the_default_pages(demo_db):
         key = (name, *sorted(params.items()))
         assert served.cached(key, lambda s: pytest.fail(f"{name} was not warmed"))["as_of"]
     served.close()
+
+
+@pytest.mark.parametrize("url", [
+    "/api/kpi?as_of=9999-12-31", "/api/portfolio?since=0001-01-01", "/api/cpm/history?start=0001-01-01",
+    "/api/calls?date=9999-12-31", "/api/cross-sell?product=%00", "/api/customers?segment=%01",
+    "/api/simulate/calls?requests=2000&cost_per_call=inf&unit_price=5000&save_rates=0.05",
+    "/api/simulate/calls?requests=2000&cost_per_call=1e308&unit_price=5000&save_rates=0.05",
+])
+def test_extreme_dates_control_characters_and_huge_numbers_get_a_readable_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400, response.text
+    assert response.json()["detail"] and "Traceback" not in response.text
+
+
+def test_an_infinite_cpa_is_no_500_and_no_nan(client):
+    response = client.get("/api/forecast?cpa=inf")
+    assert response.status_code == 200 and "NaN" not in response.text and "Infinity" not in response.text
+
+
+@pytest.mark.parametrize("url", ["/?as_of=9999-12-31", "/cross-sell?product=%00"])
+def test_pages_show_those_errors_in_the_readers_language(client, url):
+    response = client.get(url)
+    assert response.status_code == 400 and "<html" in response.text and "エラー" in response.text

@@ -40,6 +40,7 @@ subscription is still expected to bring (SPEC §5), as gross profit:
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
@@ -114,13 +115,17 @@ def lower_median(values: Sequence[int], counts: Sequence[int]) -> int | None:
     return None
 
 
+MAX_AMOUNT = 1e12  # calls or yen beyond this are no real plan
+
+
 def check(requests: int, cost_per_call: float, unit_price: float | None, save_rates: Sequence[float]) -> None:
-    """Refuse what cannot be simulated: a negative or fractional number of calls, a negative cost or price, no
-    save rate, a rate outside 0–1 (15% is 0.15)."""
-    if requests < 0 or int(requests) != requests:
+    """Refuse what cannot be simulated: a negative, fractional or absurd number of calls, a negative or
+    non-finite cost or price (or one beyond ¥10¹², where yen sums lose their exactness), no save rate, a rate
+    outside 0–1 (15% is 0.15)."""
+    if not math.isfinite(requests) or requests < 0 or int(requests) != requests or requests > MAX_AMOUNT:
         raise TeikiError("econ_bad_number", name="requests", value=requests)
     for name, value in (("cost_per_call", cost_per_call), ("unit_price", unit_price)):
-        if value is not None and not value >= 0:
+        if value is not None and not (math.isfinite(value) and 0 <= value <= MAX_AMOUNT):
             raise TeikiError("econ_bad_number", name=name, value=value)
     if not save_rates:
         raise TeikiError("econ_no_rates")

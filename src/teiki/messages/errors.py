@@ -88,6 +88,8 @@ ERRORS: dict[str, tuple[str, str]] = {
         "the Excel file's used range is {rows} rows × {columns} columns, beyond what teiki reads ({limit} cells); "
         "copy only the data to a new sheet, or save it as CSV.",
     ),
+    "bad_parameter_control": ("パラメータ {name} に制御文字が含まれています。取り除いてください。",
+                              "the parameter {name} contains a control character; remove it."),
     "refused_no_buyer": (
         "{layout} には購入者を識別する列 (購入者メールアドレスなど) がないため取り込めません。顧客ごとの KPI "
         "(F2転換率、LTV、定期継続率) は購入者がわからないと計算できません。購入者メールアドレス (buyer-email) を含む"

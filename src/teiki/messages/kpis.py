@@ -58,6 +58,8 @@ KPIS: dict[str, tuple[str, str]] = {
     "help_parquet": ("Spark で読む Parquet フォルダ (<table>.parquet)。", "Parquet folder (<table>.parquet) for Spark."),
     "out_required": ("--format {format} には --out でファイルを指定してください。", "--format {format} needs --out FILE."),
     # --- KPIs ---
+    "date_out_of_range": ("日付 {value} は扱える範囲 ({earliest} 〜 {latest}) の外です。",
+                          "the date {value} is outside the range teiki handles ({earliest} to {latest})."),
     "bad_as_of": ("日付 {value} を読めません。YYYY-MM-DD の形式で指定してください。",
                   "cannot read the date {value}; use YYYY-MM-DD."),
     "as_of_before_first_order": (

@@ -197,14 +197,21 @@ def today_or_given(value: dt.date | str | None) -> dt.date | str | None:
     return value
 
 
+EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2999, 12, 31)  # the dates a parameter may name
+
+
 def as_date(value: dt.date | str | None) -> dt.date | None:
     """A date given as a date, a datetime, ``YYYY-MM-DD`` / ``YYYY/MM/DD`` or ``"today"`` (today's date); None
-    stays None (for an as-of date: the last order date). The one place a date parameter is resolved."""
+    stays None (for an as-of date: the last order date). The one place a date parameter is resolved; a date
+    outside 1990-01-01 … 2999-12-31 is refused (a year 9999 would overflow every window after it)."""
     value = today_or_given(value)
     if isinstance(value, str):
-        return parse_date(value)
+        value = parse_date(value)
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
+    if value is not None and not EARLIEST <= value <= LATEST:
+        raise TeikiError("date_out_of_range", value=value.isoformat(), earliest=EARLIEST.isoformat(),
+                         latest=LATEST.isoformat())
     return value
 
 

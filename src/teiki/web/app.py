@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import re
 import threading
 from importlib.resources import files
 from pathlib import Path
@@ -38,6 +39,7 @@ from teiki.web.state import ServedShop
 HERE = Path(__file__).parent
 PLOTLY_JS = files("plotly") / "package_data" / "plotly.min.js"
 SESSION_HOURS = 12
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters other than tab and line ends
 # the route modules' sections in the order of the top menu, the actions' JSON API last (as /docs lists it)
 SECTIONS = (api.section, analytics.section, customers.section, actions_pages.section, data.section, account.section,
             actions_api.section)
@@ -66,6 +68,12 @@ def create_app(db: Path, *, access: Access | None = None, lang: str | None = Non
             if wants_html(request):
                 return RedirectResponse(login_url(request), status_code=303)
             return JSONResponse({"detail": say("login_required", "en")}, status_code=401)
+        bad = next((name for name, value in request.query_params.multi_items() if CONTROL.search(value)), None)
+        if bad is not None:  # a NUL would end up inside an SQL literal; no parameter has any use for them
+            message = say("bad_parameter_control", request_lang(request) if wants_html(request) else "en", name=bad)
+            if wants_html(request):
+                return render(request, "error.html", 400, message=message)
+            return JSONResponse({"detail": message}, status_code=400)
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import csv
 import io
 import json
@@ -420,3 +422,30 @@ def test_an_infinite_cpa_is_no_500_and_no_nan(client):
 def test_pages_show_those_errors_in_the_readers_language(client, url):
     response = client.get(url)
     assert response.status_code == 400 and "<html" in response.text and "エラー" in response.text
+
+
+def test_a_killed_servers_uploads_are_removed_when_the_dashboard_starts(demo_db, tmp_path, monkeypatch):
+    """Upload folders carry the serving process's id; one whose process is gone (a SIGKILLed server) is removed at
+    start-up, one of a running server is kept."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from teiki.web.data import UPLOAD_PREFIX
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f"{UPLOAD_PREFIX}{gone.stdout.strip()}-abc"
+    (dead / "orders.csv").parent.mkdir()
+    (dead / "orders.csv").write_text("customer data")
+    alive = tmp_path / f"{UPLOAD_PREFIX}{os.getpid()}-def"
+    alive.mkdir()
+    create_app(demo_db)
+    assert not dead.exists() and alive.exists()
+
+
+def test_the_413_names_the_upload_limit_that_was_set(demo_db):
+    with TestClient(create_app(demo_db, access=Access(max_upload_bytes=1024 * 1024))) as c:
+        response = c.post("/data/upload", content=b"x" * (3 * 1024 * 1024),
+                          headers={"content-type": "multipart/form-data; boundary=x"})
+    assert response.status_code == 413 and "larger than 1 MB" in response.text

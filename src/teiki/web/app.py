@@ -57,6 +57,7 @@ def create_app(db: Path, *, access: Access | None = None, lang: str | None = Non
     access = access or Access()
     app = FastAPIOffline(static_url="/static-docs", redoc_url=None, title="teiki", version="1", summary="CRM analytics for subscription D2C shops: the dashboard's "
                   "data as JSON. Query dates are YYYY-MM-DD; errors are 4xx with a readable `detail`.")
+    data.remove_stale_uploads()  # what a killed server left behind
     app.state.shop = ServedShop(db)
     app.state.access = access
     app.state.lang = lang if lang in LANGS else default_lang()
@@ -86,7 +87,7 @@ def create_app(db: Path, *, access: Access | None = None, lang: str | None = Non
     if access.allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(access.allowed_hosts))
     app.add_middleware(GZipMiddleware, minimum_size=2048)
-    app.add_middleware(BodyLimit, limit=access.max_upload_bytes + FORM_OVERHEAD)
+    app.add_middleware(BodyLimit, limit=access.max_upload_bytes + FORM_OVERHEAD, shown_limit=access.max_upload_bytes)
 
     @app.exception_handler(TeikiError)
     async def teiki_error(request: Request, exc: TeikiError):

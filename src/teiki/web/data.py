@@ -3,7 +3,9 @@ importer as ``teiki import`` (all or nothing) and then serves the new data."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -83,7 +85,7 @@ async def upload(request: Request, file: Annotated[UploadFile | None, File()] = 
         name = safe_upload_name(file.filename)
     except TeikiError as exc:
         return _answer(request, 400, error=exc.render(lang))
-    with tempfile.TemporaryDirectory(prefix="teiki-upload-") as folder:
+    with tempfile.TemporaryDirectory(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-") as folder:
         path = Path(folder) / name
         size = 0
         with path.open("wb") as out:
@@ -100,3 +102,32 @@ async def upload(request: Request, file: Annotated[UploadFile | None, File()] = 
     summary = ", ".join(f"{t.table}: +{t.counts.inserted:,} / ~{t.counts.replaced:,} / ={t.counts.unchanged:,}"
                         for t in result.tables)
     return _answer(request, message=say("data_done", lang, summary=summary))
+
+
+UPLOAD_PREFIX = "teiki-upload-"  # + the serving process's id: what a killed server leaves is found and removed
+
+
+def remove_stale_uploads(root: Path | None = None) -> list[Path]:
+    """Remove the upload folders of server processes that no longer run (a killed server leaves its uploads,
+    customer data, in the temp folder); returns what was removed. Called when the dashboard starts."""
+    removed = []
+    for folder in Path(root or tempfile.gettempdir()).glob(UPLOAD_PREFIX + "*"):
+        pid = folder.name.removeprefix(UPLOAD_PREFIX).split("-", 1)[0]
+        if not folder.is_dir() or (pid.isdigit() and _running(int(pid))):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+

@@ -21,9 +21,10 @@ class BodyTooLarge(Exception):
 class BodyLimit:
     """Refuse request bodies over ``limit`` bytes with 413."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, shown_limit: int | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.shown_limit = shown_limit if shown_limit is not None else limit  # the upload limit the user set
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -31,7 +32,7 @@ class BodyLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await _refuse(send, self.limit)
+            await _refuse(send, self.shown_limit)
             return
         seen = 0
         started = too_large = False
@@ -57,7 +58,7 @@ class BodyLimit:
         except BodyTooLarge:
             pass
         if too_large and not started:
-            await _refuse(send, self.limit)
+            await _refuse(send, self.shown_limit)
 
 
 async def _refuse(send: Send, limit: int) -> None:

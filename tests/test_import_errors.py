@@ -161,13 +161,13 @@ def test_infinite_dates_and_counts_too_large_to_store(seeded_shop, tmp_path):
     path = orders_file(tmp_path, [
         GOOD,
         ["O10", "C1", "infinity", "P1", "1", "100", ""],        # the engine reads it as a timestamp
-        ["O11", "C1", "2024-03-01", "P1", "1e20", "100", ""],   # no int64 holds it
+        ["O11", "C1", "2024-03-01", "P1", "1e20", "100", ""],   # no int64 holds it, and no order has as many
     ])
     error = refused(seeded_shop, DataError, [path])
     assert error.render("en") == (
         "orders.csv: ordered_at (受注日時) cannot be read as a date in 1 row(s) (row 3: 'infinity'); "
         "use YYYY-MM-DD or YYYY/MM/DD hh:mm:ss. "
-        f"orders.csv: quantity (数量) is above {2**53} in 1 row(s) (row 4: {10**20}). {NOTHING}"
+        f"orders.csv: quantity (数量) is above 1,000,000 in 1 row(s) (row 4: 1e+20). {NOTHING}"
     )
 
 
@@ -357,11 +357,10 @@ def test_unreadable_encoding(seeded_shop, tmp_path):
     path = tmp_path / "orders.csv"
     data = b"order_id,customer_id,ordered_at,product_id,amount\nO1,C\x81\x20,2024-01-05,P1,1\n"
     path.write_bytes(data)
-    at = data.index(b"\x81")
     error = refused(seeded_shop, InputError, [path])
     assert error.render("en") == (
-        f"orders.csv: cannot tell the text encoding (byte {at}: illegal multibyte sequence); "
-        f"save the file as UTF-8 or Shift_JIS (CP932). {NOTHING}"
+        "orders.csv: row 2, column customer_id holds bytes that are neither UTF-8 nor Shift_JIS (CP932): rows in "
+        f"two encodings are mixed, or this is not a text file. Save it again as UTF-8 or Shift_JIS. {NOTHING}"
     )
 
 
@@ -372,9 +371,10 @@ def test_utf8_text_with_a_bad_byte_later_is_not_read_as_cp932(seeded_shop, tmp_p
     path = tmp_path / "orders.csv"
     path.write_bytes(b"order_id,customer_id,ordered_at,product_id,amount,channel\n" + b"\n".join(lines) + b"\n")
     error = refused(seeded_shop, InputError, [path])
-    text = error.render("en")
-    assert text.startswith("orders.csv: cannot read the file: ") and text.endswith(NOTHING)
-    assert "invalid UTF8" in text
+    assert error.render("en") == (
+        "orders.csv: row 32, column channel holds bytes that are not valid UTF-8; check for rows in another "
+        f"encoding and save the whole file in one encoding. {NOTHING}"
+    )
 
 
 @pytest.mark.parametrize("block", [16 << 20, 1024])  # the bad bytes in the first block read, or a later one
@@ -386,9 +386,10 @@ def test_cp932_file_with_a_bad_sequence_later(seeded_shop, tmp_path, monkeypatch
     path.write_bytes(b"order_id,customer_id,ordered_at,product_id,amount,channel\n" + b"\n".join(lines)
                      + b"\nOX,C1,2024-01-05,P1,1,ab\x81\x20cd\n")
     error = refused(seeded_shop, InputError, [path])
-    text = error.render("en")
-    assert text.startswith("orders.csv: cannot read the file: ") and text.endswith(NOTHING)
-    assert "'cp932' codec can't decode byte 0x81" in text
+    assert error.render("en") == (
+        "orders.csv: row 302, column channel holds bytes that are not valid Shift_JIS (CP932); check for rows in "
+        f"another encoding and save the whole file in one encoding. {NOTHING}"
+    )
 
 
 def test_a_broken_row_far_down_the_file(seeded_shop, tmp_path, monkeypatch):
@@ -397,10 +398,10 @@ def test_a_broken_row_far_down_the_file(seeded_shop, tmp_path, monkeypatch):
     path = tmp_path / "orders.csv"
     path.write_text("order_id,customer_id,ordered_at,product_id,amount\n" + "\n".join(lines) + "\n")
     error = refused(seeded_shop, InputError, [path])
-    text = error.render("en")
-    match = re.fullmatch(r"orders\.csv: cannot read the file: after row (\d+): CSV parse error: Expected 5 columns, "
-                         r"got 6: OZ,CZ,2024-01-05,P1,100,extra " + re.escape(NOTHING), text)
-    assert match and 2 <= int(match.group(1)) < 202  # the broken line is row 202
+    assert error.render("en") == (
+        "orders.csv: row 202 has 6 field(s) where the header has 5 (OZ,CZ,2024-01-05,P1,100,extra); look for a line "
+        f"cut off, a stray delimiter or an unclosed quote. {NOTHING}"
+    )
 
 
 def test_unknown_preset(seeded_shop, tmp_path):

@@ -114,12 +114,14 @@ def test_parquet(shop, tmp_path):
         "product_id": ["P1", "P2"],
         "quantity": pa.array([1, 3], pa.int32()),
         "amount": [1980.0, 0.5],
+        "subscription_id": ["S1", None],
         "delivery_no": pa.array([1, None], pa.int64()),
         "status": ["returned", None],
     }), path)
     shop.import_files([path])
     assert rows(shop, "orders") == [
-        order_line("O1", "C1", T(2024, 1, 5, 10, 0, 0, 500000), "P1", 1, 1980, delivery_no=1, status="returned"),
+        order_line("O1", "C1", T(2024, 1, 5, 10, 0, 0, 500000), "P1", 1, 1980, subscription_id="S1", delivery_no=1,
+                   status="returned"),
         order_line("O2", "C2", T(2024, 1, 6), "P2", 3, 0.5),
     ]
 
@@ -286,9 +288,9 @@ def test_other_tables_in_canonical_layout(shop, tmp_path):
 def test_table_is_guessed_from_file_name_or_headers(shop, tmp_path):
     files = {
         # from the file name (the headers alone fit customers and products equally well)
-        "customers_2024.csv": ["customer_id", "product_id"],
-        "products.csv": ["customer_id", "product_id"],
-        "顧客一覧.csv": ["顧客番号", "商品コード"],
+        "customers_2024.csv": ["customer_id", "product_id", "name"],
+        "products.csv": ["customer_id", "product_id", "name"],
+        "顧客一覧.csv": ["顧客番号", "商品コード", "氏名"],
         "subscription_events_jan.csv": ["subscription_id", "occurred_at", "kind"],
         # the longest table label in the name wins: 受注明細 (orders), not 顧客 (customers)
         "顧客別受注明細.csv": ["受注番号", "顧客番号", "受注日", "商品コード", "金額"],

@@ -26,6 +26,8 @@ def import_(
     preset: Annotated[str | None, typer.Option("--preset", "-p", help=help_text("help_preset"))] = None,
     mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help=help_text("help_mapping"))] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=help_text("help_dry_run"))] = False,
+    earliest_date: Annotated[str | None, typer.Option("--earliest-date", help=help_text("help_earliest_date"))] = None,
+    latest_date: Annotated[str | None, typer.Option("--latest-date", help=help_text("help_latest_date"))] = None,
     explain: Annotated[bool, typer.Option("--explain", help=help_text("help_explain"))] = False,
     format_: Format = "table",
 ) -> None:
@@ -46,7 +48,8 @@ def import_(
         return
     started = time.perf_counter()
     with shop_session(c, create=True) as shop, progress_bar(c.console, c.lang, c.quiet) as bar:
-        result = shop.import_files(paths, table=table, preset=preset, mapping=mapping, progress=bar, dry_run=dry_run)
+        result = shop.import_files(paths, table=table, preset=preset, mapping=mapping, progress=bar, dry_run=dry_run,
+                                   earliest_date=earliest_date, latest_date=latest_date)
     import_summary(c.console, result, c.lang)
     done = "dry_run_done" if dry_run else "import_done"
     c.console.print(say(done, c.lang, seconds=time.perf_counter() - started))

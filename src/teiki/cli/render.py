@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from teiki.messages import has, say
+from teiki.report.imports import columns_line, table_label
 from teiki.shop import Status
 from teiki.shop.vocabulary import TABLES
 
@@ -58,15 +59,16 @@ def import_summary(console: Console, result: ImportResult, lang: str) -> None:
         table.add_column(say(key, lang), justify="left" if key in ("col_table", "col_unit") else "right")
     for t in result.tables:
         unit = say("unit_orders" if TABLES[t.table].replace_whole_group else "unit_records", lang)
-        table.add_row(_table_label(t.table, lang), f"{t.rows_read:,}", f"{t.counts.inserted:,}",
+        table.add_row(table_label(t.table, lang), f"{t.rows_read:,}", f"{t.counts.inserted:,}",
                       f"{t.counts.replaced:,}", f"{t.counts.unchanged:,}", unit)
     console.print(table)
     for t in result.tables:
         for file, layout in zip(t.files, t.layouts_en if lang == "en" else t.layouts, strict=False):
-            console.print(say("import_layout", lang, file=file, layout=layout, table=_table_label(t.table, lang)),
+            console.print(say("import_layout", lang, file=file, layout=layout, table=table_label(t.table, lang)),
                           highlight=False)
         for reason, rows in t.skipped.items():
             console.print(say("import_skipped", lang, rows=f"{rows:,}", reason=reason), highlight=False)
+        console.print(columns_line(t, lang), highlight=False)
     if result.derived_subscriptions is not None:
         console.print(say("derived_subscriptions", lang, count=f"{result.derived_subscriptions:,}"))
 
@@ -75,7 +77,7 @@ def explain_table(console: Console, explanation, lang: str) -> None:
     """``teiki import --explain``: the layout, then one row per canonical column (source, samples), the rows to
     be skipped and the headers nothing reads."""
     e = explanation
-    console.print(say("explain_head", lang, file=e.file, layout=e.layout_en if lang == "en" else e.layout, table=_table_label(e.table, lang),
+    console.print(say("explain_head", lang, file=e.file, layout=e.layout_en if lang == "en" else e.layout, table=table_label(e.table, lang),
                       rows=f"{e.rows:,}", encoding=e.encoding or "—"), highlight=False)
     table = Table(show_lines=False)
     for key in ("col_column", "col_source", "col_samples"):
@@ -94,17 +96,13 @@ def explain_table(console: Console, explanation, lang: str) -> None:
     console.print(say("explain_nothing_written", lang), style="dim")
 
 
-def _table_label(name: str, lang: str) -> str:
-    return f"{TABLES[name].ja} ({name})" if lang == "ja" else name
-
-
 def status_table(console: Console, status: Status, lang: str) -> None:
     """Rows per table, customers and order dates, and the last import."""
     table = Table(title=say("status_title", lang, path=status.path), title_justify="left")
     for key in ("col_table", "col_rows", "col_note"):
         table.add_column(say(key, lang), justify="right" if key == "col_rows" else "left")
     for t in status.tables:
-        table.add_row(_table_label(t.table, lang), f"{t.rows:,}", say("derived_note", lang) if t.derived else "")
+        table.add_row(table_label(t.table, lang), f"{t.rows:,}", say("derived_note", lang) if t.derived else "")
     console.print(table)
     if status.first_order is not None:
         console.print(say("customers_line", lang, customers=status.customers, first=status.first_order.date(),

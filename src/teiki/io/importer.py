@@ -35,7 +35,7 @@ from teiki.io.staging import (
     open_input,
     stage_files,
 )
-from teiki.io.validate import conflict_problems, row_problems
+from teiki.io.validate import DateLimits, conflict_problems, row_problems
 from teiki.store import facts
 from teiki.store.db import Store
 from teiki.store.facts import FACT_SOURCES
@@ -56,6 +56,9 @@ class TableImport:
     layouts: list[str] = field(default_factory=list)  # per file: the layout it was read as (a preset, a mapping)
     layouts_en: list[str] = field(default_factory=list)  # the same in English
     skipped: dict[str, int] = field(default_factory=dict)  # rows left out by the layout's skip rules, by reason
+    columns_read: list[str] = field(default_factory=list)  # canonical columns some file carried
+    columns_kept: list[str] = field(default_factory=list)  # keyed tables: columns no file carried, stored values kept
+    columns_unread: list[str] = field(default_factory=list)  # orders: columns no file carried (empty or default)
 
 
 @dataclass
@@ -78,11 +81,12 @@ def _deduplicated(staged: ir.Table, spec: TableSpec, n_files: int) -> ir.Table:
 
 def import_files(store: Store, paths: Sequence[Path], *, table: str | None = None, preset: str | None = None,
                  mapping_file: Path | None = None, progress: Progress | None = None,
-                 dry_run: bool = False) -> ImportResult:
+                 dry_run: bool = False, date_limits: DateLimits | None = None) -> ImportResult:
     """Import ``paths`` into ``store``: all or nothing, idempotent. See the module docstring.
 
     ``dry_run``: everything is read, validated and merged as usual, the counts
     say what would change, and then the transaction is rolled back.
+    ``date_limits``: the dates accepted (default: 1990-01-01 to a year after today).
     """
     if store.read_only:
         raise StoreError("store_read_only", path=store.path)
@@ -108,7 +112,7 @@ def import_files(store: Store, paths: Sequence[Path], *, table: str | None = Non
             if progress:
                 progress("validate", 0, None)
             names = [f.source.name for f in group]
-            found = row_problems(parsed, spec, names, [f.resolved.shown for f in group])
+            found = row_problems(parsed, spec, names, [f.resolved.shown for f in group], date_limits)
             n_keys = 0
             if not found:
                 found, n_keys = conflict_problems(parsed, spec, names)
@@ -123,7 +127,7 @@ def import_files(store: Store, paths: Sequence[Path], *, table: str | None = Non
                 spec = TABLES[name]
                 if progress:
                     progress(f"write {name}", 0, None)
-                batch = finish(_deduplicated(table_expr, spec, len(group)), spec)
+                batch = finish(_keep_stored(con, _deduplicated(table_expr, spec, len(group)), spec, group), spec)
                 # the staged rows are the batch's rows unless deduplicated (keyed tables, or several files)
                 undeduplicated = spec.replace_whole_group and len(group) == 1
                 counts = merge(con, spec, batch, n_keys=n_keys, n_rows=rows if undeduplicated else None)
@@ -134,7 +138,7 @@ def import_files(store: Store, paths: Sequence[Path], *, table: str | None = Non
                 result.tables.append(TableImport(name, [f.source.name for f in group], rows, counts,
                                                  layouts=[f.mapping.layout("ja") for f in group],
                                                  layouts_en=[f.mapping.layout("en") for f in group],
-                                                 skipped=skipped))
+                                                 skipped=skipped, **_columns(spec, group)))
             if not dry_run and set(staged) & FACT_SOURCES:
                 if progress:
                     progress("facts", 0, None)
@@ -149,6 +153,39 @@ def import_files(store: Store, paths: Sequence[Path], *, table: str | None = Non
     if progress:
         progress("done", 1, 1)
     return result
+
+
+def _keep_stored(con, batch: ir.Table, spec: TableSpec, group: list[InputFile]) -> ir.Table:
+    """A keyed record (customer, product, subscription, contact) takes only the columns its file carries: the
+    others keep their stored values, so that a file of e-mail addresses does not blank names and phones.
+
+    Orders are not merged this way: an order that arrives again replaces all of its lines (corrections and
+    cancellations come like this), and a line has no identity of its own to keep values for.
+    """
+    if spec.replace_whole_group:
+        return batch
+    carrying = {c: [i for i, f in enumerate(group) if c in f.resolved.carried] for c in spec.column_names}
+    partial = {c: files for c, files in carrying.items() if c not in spec.key and len(files) < len(group)}
+    stored = con.table(spec.name)
+    if not partial or not int(stored.count().to_pyarrow().as_py()):
+        return batch
+    key = list(spec.key)
+    kept = stored.select(*key, _stored=ibis.literal(True), **{f"_stored_{c}": stored[c] for c in partial})
+    joined = batch.left_join(kept, key)
+    return joined.select(**{
+        c: ibis.cases((joined._stored.notnull() & ~joined["_file"].isin(partial[c]),
+                       joined[f"_stored_{c}"].cast(batch[c].type())), else_=joined[c]) if c in partial else joined[c]
+        for c in batch.columns
+    })
+
+
+def _columns(spec: TableSpec, group: list[InputFile]) -> dict[str, list[str]]:
+    """The summary's columns: read, and (keyed tables) kept as stored or (orders) left empty."""
+    read = [c for c in spec.column_names if any(c in f.resolved.carried for f in group)]
+    rest = [c for c in spec.column_names if c not in read]
+    if spec.replace_whole_group:
+        return {"columns_read": read, "columns_unread": rest}
+    return {"columns_read": read, "columns_kept": rest}
 
 
 def _merged_values(group: list[InputFile]) -> dict[str, dict[str, str]]:

@@ -6,6 +6,7 @@ One TOML format (``docs/importing.md`` documents every key)::
     encoding = "cp932"            # optional: otherwise detected
     delimiter = "\\t"              # optional: otherwise sniffed
     timezone = "UTC"              # optional: the zone the file's times are in (teiki stores Japan time)
+    date_format = "%y/%m/%d"      # optional: how every date is written (strftime codes), when not YYYY-MM-DD
 
     [orders.columns]              # canonical column ← a header, or a list of headers (first found wins)
     order_id = "伝票番号"          # a repeated header by position: "送料#2" is the second 送料
@@ -38,6 +39,7 @@ full- / half-width forms (NFKC). Everything here becomes one Ibis expression ove
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
@@ -96,6 +98,7 @@ class Mapping:
     delimiter: str | None = None
     only_tables: tuple[str, ...] | None = None
     timezone: str | None = None  # the zone of the file's times (None: Japan time already)
+    date_format: str | None = None  # strftime codes every date cell is written in (None: the usual spellings)
     description: str = ""  # the layout's name, as summaries and --explain show it
     description_en: str = ""  # the same in English (``description_en``; the Japanese one when absent)
 
@@ -138,6 +141,11 @@ class Resolved:
     @property
     def missing_required(self) -> list[str]:
         return [c for c in self.spec.required if self.sources.get(c) is None and c not in self.computed]
+
+    @property
+    def carried(self) -> list[str]:
+        """The canonical columns this file gives a value for (a header or an expression), in schema order."""
+        return [c.name for c in self.spec.columns if self.sources.get(c.name) is not None or c.name in self.computed]
 
     @property
     def found(self) -> int:
@@ -282,7 +290,21 @@ def parse_mapping(data: dict, name: str, origin: str) -> Mapping:
             zone_shift_hours(str(zone))
         except ValueError as exc:
             raise InputError(origin, "bad_mapping", detail=str(exc)) from None
-    mapping = Mapping(name, encoding=data.get("encoding"), delimiter=data.get("delimiter"),
+    encoding, delimiter = data.get("encoding"), data.get("delimiter")
+    if encoding is not None:
+        try:
+            codecs.lookup(str(encoding))
+        except LookupError:
+            raise InputError(origin, "bad_mapping", detail=f"unknown encoding = {encoding!r} (use \"utf-8\" or "
+                                                           f"\"cp932\")") from None
+    if delimiter is not None and not (isinstance(delimiter, str) and len(delimiter) == 1 and delimiter not in "\"\r\n"):
+        raise InputError(origin, "bad_mapping", detail=f"delimiter = {delimiter!r} must be one character, such as "
+                                                       f"\",\" or \"\\t\"")
+    date_format = data.get("date_format")
+    if date_format is not None and not _valid_date_format(date_format):
+        raise InputError(origin, "bad_mapping", detail=f"date_format = {date_format!r} must hold strftime codes "
+                                                       f"for year, month and day, such as \"%y/%m/%d\"")
+    mapping = Mapping(name, encoding=data.get("encoding"), delimiter=data.get("delimiter"), date_format=date_format,
                       timezone=str(zone) if zone else None, description=str(data.get("description", "")),
                       description_en=str(data.get("description_en", "")))
     for table_name, body in data.items():
@@ -292,6 +314,18 @@ def parse_mapping(data: dict, name: str, origin: str) -> Mapping:
             raise InputError(origin, "bad_mapping", detail=f"unknown table [{table_name}]")
         mapping.tables[table_name] = _table_mapping(TABLES[table_name], body, origin)
     return mapping
+
+
+def _valid_date_format(value: object) -> bool:
+    """Codes for a year, a month and a day, that read back the date they write."""
+    if not isinstance(value, str) or not all(code in value for code in ("%m", "%d")) or not (
+            "%y" in value or "%Y" in value):
+        return False
+    moment = dt.datetime(2024, 10, 1, 9, 30)
+    try:
+        return dt.datetime.strptime(moment.strftime(value), value).date() == moment.date()
+    except ValueError:
+        return False
 
 
 SECTIONS = ("columns", "values", "computed", "skip", "split", "fill_down")

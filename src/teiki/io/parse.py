@@ -36,6 +36,11 @@ def _isfinite(value: dt.datetime) -> bool:
     """The engine's test for ±infinity timestamps (it reads "infinity" as one)."""
 
 
+@ibis.udf.scalar.builtin(name="try_strptime")
+def _try_strptime(text: str, format: str) -> dt.datetime:
+    """The engine's strptime, null where the text does not fit the format."""
+
+
 def _finite_timestamp(value: ir.TimestampValue) -> ir.TimestampValue:
     return ibis.cases((_isfinite(value), value), else_=ibis.null("timestamp"))
 
@@ -52,12 +57,16 @@ def _normalized_timestamp(text: ir.StringValue) -> ir.TimestampValue:
     return s.try_cast("timestamp")
 
 
-def parse_timestamp(text: ir.StringValue) -> ir.TimestampValue:
+def parse_timestamp(text: ir.StringValue, date_format: str | None = None) -> ir.TimestampValue:
     """Lenient timestamp reading; null when unreadable.
 
     The engine's own cast reads ISO and ``YYYY/MM/DD hh:mm:ss`` directly; the
-    slower normalisation runs only on the cells it rejects.
+    slower normalisation runs only on the cells it rejects. A mapping's
+    ``date_format`` (strftime codes: ``%y/%m/%d`` for ``24/10/01``) reads every
+    cell with that format instead.
     """
+    if date_format:
+        return _finite_timestamp(_try_strptime(text.strip(), date_format))
     return _finite_timestamp(ibis.coalesce(text.try_cast("timestamp"), _normalized_timestamp(text)))
 
 
@@ -103,11 +112,12 @@ class Parsed:
         return ibis.cases((self.text.isnull(), ibis.literal(self.column.default)), else_=self.value)
 
 
-def _parsed(column: Column, text: ir.StringValue, values: dict[str, str]) -> Parsed:
+def _parsed(column: Column, text: ir.StringValue, values: dict[str, str], date_format: str | None) -> Parsed:
     if column.is_temporal:
-        value = parse_timestamp(text)
-        value = value.date() if column.dtype == "date" else value
-        return Parsed(column, text, value, _finite_timestamp(text.try_cast("timestamp")).isnull())
+        moment = parse_timestamp(text, date_format)
+        value = moment.date() if column.dtype == "date" else moment
+        fast = moment if date_format else _finite_timestamp(text.try_cast("timestamp"))
+        return Parsed(column, text, value, fast.isnull())
     if column.is_numeric:
         return Parsed(column, text, parse_number(text), finite(text.try_cast("float64")).isnull())
     if column.choices is not None:
@@ -119,7 +129,7 @@ def _parsed(column: Column, text: ir.StringValue, values: dict[str, str]) -> Par
 
 
 def parsed_columns(raw: ir.Table, spec: TableSpec, values: dict[str, dict[str, str]],
-                   trimmed: bool = False) -> dict[str, Parsed]:
+                   trimmed: bool = False, date_format: str | None = None) -> dict[str, Parsed]:
     """Every canonical column of ``spec`` read from ``raw``.
 
     ``raw`` columns are text, or already typed when the reader converted them
@@ -138,11 +148,12 @@ def parsed_columns(raw: ir.Table, spec: TableSpec, values: dict[str, dict[str, s
         # the engine's casts skip spaces themselves; names and codes are trimmed
         plain = column.is_temporal or column.is_numeric or trimmed
         text = cell.nullif("") if plain else _blank_to_null(cell)
-        out[column.name] = _parsed(column, text, values.get(column.name, {}))
+        out[column.name] = _parsed(column, text, values.get(column.name, {}), date_format)
     return out
 
 
-def stage(raw: ir.Table, spec: TableSpec, values: dict[str, dict[str, str]], trimmed: bool = False) -> ir.Table:
+def stage(raw: ir.Table, spec: TableSpec, values: dict[str, dict[str, str]], trimmed: bool = False,
+          date_format: str | None = None) -> ir.Table:
     """One pass over the raw text: typed values (defaults filled) and ``_raw_*`` text where doubtful.
 
     Keeps ``_row``, ``_file`` and the skip rule a row matched (``_skip``, when the mapping has rules). Whole-number columns stay float64 so that
@@ -151,7 +162,7 @@ def stage(raw: ir.Table, spec: TableSpec, values: dict[str, dict[str, str]], tri
     out: dict[str, ir.Value] = {"_row": raw["_row"], "_file": raw["_file"]}
     if SKIP in raw.columns:
         out[SKIP] = raw[SKIP]
-    for name, parsed in parsed_columns(raw, spec, values, trimmed).items():
+    for name, parsed in parsed_columns(raw, spec, values, trimmed, date_format).items():
         if parsed.value is None:
             out[name] = parsed.text
             continue

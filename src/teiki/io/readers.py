@@ -11,6 +11,7 @@ Arrow is used here because this is the edge of the system: files come in.
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import re
 import zipfile
@@ -25,9 +26,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from teiki.errors import InputError
+from teiki.io.locate import first_bad_row, first_undecodable, first_utf8_line, spot_at
 
 ROW = "_row"
 SNIFF_BYTES = 1 << 20
+BINARY_MAGIC = (b"\x1f\x8b", b"PK\x03\x04", b"PAR1", b"\xd0\xcf\x11\xe0", b"%PDF")  # gzip, zip, Parquet, xls, PDF
 BLOCK_BYTES = 16 << 20
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -53,6 +56,7 @@ class Source:
     typed: dict[str, pa.DataType] | None = None
     typed_failed: bool = False
     estimated_rows: int | None = None  # for progress bars: exact for Excel and Parquet
+    delimiter: str = ","
     rows_streamed: int = 0  # counted by the importer as batches go by
     encoding_failed: bool = False  # invalid UTF-8 after an ASCII-only start: read again as CP932
     error: InputError | None = None  # raised while streaming (the engine wraps it in its own exception)
@@ -84,6 +88,8 @@ def open_source(path: Path, encoding: str | None = None, delimiter: str | None =
     """
     if not path.exists():
         raise InputError(str(path), "no_such_file")
+    if path.is_dir():
+        raise InputError(path.name, "is_directory")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return _open_csv(path, encoding, delimiter, typed)
@@ -95,20 +101,45 @@ def open_source(path: Path, encoding: str | None = None, delimiter: str | None =
 
 
 def detect_encoding(path: Path) -> str:
-    """'utf-8-sig' with a BOM, 'utf-8' if the first MiB decodes as UTF-8, else 'cp932'.
+    """'utf-8-sig' or 'utf-16' with a BOM (Excel's 「Unicode テキスト」 is UTF-16), 'utf-8' if the first MiB
+    decodes as UTF-8, else 'cp932'. CP932 is Microsoft's Shift_JIS, a superset of it, so it reads both.
 
-    CP932 is Microsoft's Shift_JIS, a superset of it, so it reads both.
+    A start valid in neither is refused with the row and column of the first bad byte: after UTF-8 text, the
+    first byte that is not UTF-8 (a Shift_JIS row pasted into a UTF-8 file); otherwise the first that is not
+    CP932 either.
     """
     head = _head(path)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if head.startswith(BINARY_MAGIC) or head[:4096].count(b"\x00") > 4:  # one NUL is a damaged cell: found there
+        raise InputError(path.name, "not_text")
+    failures = []
     for encoding in ("utf-8", "cp932"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(head, final=False)
             return encoding
         except UnicodeDecodeError as exc:
-            last = exc
-    raise InputError(path.name, "unreadable_encoding", detail=f"byte {last.start}: {last.reason}")
+            failures.append(exc.start)
+    utf8_text = not head[: failures[0]].isascii()
+    raise _bad_bytes(path, failures[0] if utf8_text else failures[1], "UTF-8" if utf8_text else None)
+
+
+def _first_line(path: Path, encoding: str = "utf-8") -> str:
+    with path.open("r", encoding=encoding, errors="replace", newline="") as fh:
+        return fh.readline()
+
+
+def _bad_bytes(path: Path, offset: int, encoding: str | None, delimiter: str | None = None) -> InputError:
+    """The refusal of a file holding bytes not valid in its encoding (None: in neither UTF-8 nor CP932)."""
+    first = _first_line(path, "utf-16" if encoding == "UTF-16" else "utf-8")
+    delimiter = delimiter or _sniff_delimiter(first)
+    spot = spot_at(path, offset, delimiter, file_headers(next(csv.reader([first], delimiter=delimiter), [])))
+    where = {"row": spot.row, "column": spot.column if spot.column and spot.row > 1 else "—"}
+    if encoding is None:
+        return InputError(path.name, "mixed_encoding", **where)
+    return InputError(path.name, "invalid_in_encoding", encoding=encoding, **where)
 
 
 def _head(path: Path) -> bytes:
@@ -128,21 +159,26 @@ def _sniff_delimiter(first_line: str) -> str:
     return "\t" if first_line.count("\t") > first_line.count(",") else ","
 
 
+SHOWN_ENCODING = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "cp932": "Shift_JIS (CP932)"}
+
+
 def _open_csv(path: Path, encoding: str | None, delimiter: str | None,
               typed: dict[str, pa.DataType] | None = None) -> Source:
     encoding = encoding or detect_encoding(path)
-    with path.open("r", encoding=encoding, errors="replace", newline="") as fh:
-        first_line = fh.readline()
-    if not first_line.strip():
+    first_line = _first_line(path, encoding)
+    if not first_line.replace("\ufeff", "").strip():
         raise InputError(path.name, "empty_file")
     delimiter = delimiter or _sniff_delimiter(first_line)
+    if encoding == "cp932" and typed is None and (offset := first_utf8_line(path)) is not None:
+        spot = spot_at(path, offset, delimiter, file_headers(next(csv.reader([first_line], delimiter=delimiter))))
+        raise InputError(path.name, "utf8_in_cp932", row=spot.row, column=spot.column or "—")
     read_options = pacsv.ReadOptions(
         block_size=BLOCK_BYTES, encoding="utf8" if encoding.startswith("utf-8") else encoding
     )
     parse_options = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False)
     try:
         names = pacsv.open_csv(path, read_options=read_options, parse_options=parse_options).schema.names
-        headers = unique_headers([_clean_header(h) for h in names])
+        headers = file_headers(names)
         typed = {h: t for h, t in (typed or {}).items() if h in headers} or None
         reader = pacsv.open_csv(path, read_options=read_options, parse_options=parse_options,
                                 convert_options=_convert_options(names, headers, typed))
@@ -151,8 +187,8 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None,
             return _open_csv(path, "cp932", delimiter, typed)
         if typed:
             raise TypedReadFailed(str(exc)) from exc
-        raise InputError(path.name, "unreadable_file", detail=str(exc)) from exc
-    source = Source(path, headers, iter(()), encoding, typed, estimated_rows=_estimate_rows(path))
+        raise _read_failure(path, encoding, delimiter, exc) from exc
+    source = Source(path, headers, iter(()), encoding, typed, estimated_rows=_estimate_rows(path), delimiter=delimiter)
     source.batches = _numbered(reader, source, path)
     return source
 
@@ -173,6 +209,29 @@ def _convert_options(names: list[str], headers: list[str], typed: dict[str, pa.D
 
 def _clean_header(header: str) -> str:
     return header.replace("\ufeff", "").strip()
+
+
+def file_headers(names: list[str]) -> list[str]:
+    """A file's headers as teiki names them: trimmed, repeats told apart (:func:`unique_headers`), and a header
+    named like the row number teiki adds (``_row``) renamed ``_row#2``."""
+    return unique_headers([ROW] + [_clean_header(str(h)) for h in names])[1:]
+
+
+def _read_failure(path: Path, encoding: str, delimiter: str, exc: Exception) -> InputError:
+    """The parser's error as the user's message, with the row (and column) it is on."""
+    text = str(exc)
+    if isinstance(exc, UnicodeDecodeError) or "invalid utf8" in text.lower():
+        offset = first_undecodable(path, encoding)
+        if offset is not None:
+            return _bad_bytes(path, offset, SHOWN_ENCODING.get(encoding, encoding), delimiter)
+    if "straddling" in text.lower():
+        return InputError(path.name, "line_too_long", limit=f"{BLOCK_BYTES >> 20}")
+    if "CSV parse error" in text:
+        bad = first_bad_row(path, encoding, delimiter)
+        if bad is not None:
+            return InputError(path.name, "wrong_field_count", row=bad.row, fields=bad.fields, expected=bad.expected,
+                              text=bad.text)
+    return InputError(path.name, "unreadable_file", detail=text)
 
 
 def unique_headers(headers: list[str]) -> list[str]:
@@ -203,7 +262,7 @@ def _numbered(reader: pacsv.CSVStreamingReader, source: Source, path: Path) -> I
             if source.typed:
                 source.typed_failed = True
                 raise TypedReadFailed(str(exc)) from exc
-            source.error = InputError(path.name, "unreadable_file", detail=f"after row {next_row - 1}: {exc}")
+            source.error = _read_failure(path, source.encoding, source.delimiter, exc)
             raise source.error from exc
         rows = pa.array(np.arange(next_row, next_row + batch.num_rows, dtype=np.int64))
         next_row += batch.num_rows
@@ -263,7 +322,7 @@ def _open_excel(path: Path) -> Source:
     try:
         rows, columns = excel_extent(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(path.name, "unreadable_file", detail=str(exc)) from exc
+        raise InputError(path.name, "not_a_workbook", detail=str(exc)) from exc
     if rows * columns > MAX_EXCEL_CELLS:
         raise InputError(path.name, "excel_too_large", rows=f"{rows:,}", columns=f"{columns:,}",
                          limit=f"{MAX_EXCEL_CELLS:,}")
@@ -271,10 +330,10 @@ def _open_excel(path: Path) -> Source:
         workbook = CalamineWorkbook.from_path(str(path))
         rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own types for broken files
-        raise InputError(path.name, "unreadable_file", detail=str(exc)) from exc
+        raise InputError(path.name, "not_a_workbook", detail=str(exc)) from exc
     if not rows:
         raise InputError(path.name, "empty_file")
-    headers = unique_headers([_clean_header(_cell_text(h)) for h in rows[0]])
+    headers = file_headers([_cell_text(h) for h in rows[0]])
     body = [r for r in rows[1:]]
     columns = [pa.array(np.arange(2, 2 + len(body), dtype=np.int64))]
     for i in range(len(headers)):
@@ -287,20 +346,33 @@ def _open_excel(path: Path) -> Source:
 def _open_parquet(path: Path) -> Source:
     try:
         parquet = pq.ParquetFile(path)
-    except Exception as exc:
-        raise InputError(path.name, "unreadable_file", detail=str(exc)) from exc
-    headers = unique_headers(list(parquet.schema_arrow.names))
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError … for a damaged or foreign file
+        raise InputError(path.name, "not_parquet", detail=str(exc)) from exc
+    nested = [f"{f.name} ({f.type})" for f in parquet.schema_arrow if pa.types.is_nested(f.type)]
+    if nested:
+        raise InputError(path.name, "nested_columns", columns=", ".join(nested))
+    headers = file_headers(list(parquet.schema_arrow.names))
     schema = pa.schema([pa.field(ROW, pa.int64())] + [pa.field(h, pa.string()) for h in headers])
 
     def batches() -> Iterator[pa.RecordBatch]:
         next_row = 2
-        for batch in parquet.iter_batches(batch_size=1 << 20):
+        stream = parquet.iter_batches(batch_size=1 << 20)
+        while True:
+            try:
+                batch = next(stream)
+            except StopIteration:
+                return
+            except Exception as exc:  # a damaged page: the engine wraps what is raised here, so mark the source
+                source.error = InputError(path.name, "not_parquet", detail=f"row {next_row}: {exc}")
+                raise source.error from exc
             columns = [pa.array(np.arange(next_row, next_row + batch.num_rows, dtype=np.int64))]
             columns += [_as_text(col) for col in batch.columns]
             next_row += batch.num_rows
             yield pa.RecordBatch.from_arrays(columns, schema=schema)
 
-    return Source(path, headers, batches(), estimated_rows=parquet.metadata.num_rows)
+    source = Source(path, headers, iter(()), estimated_rows=parquet.metadata.num_rows)
+    source.batches = batches()
+    return source
 
 
 def _as_text(column: pa.Array) -> pa.Array:

@@ -70,6 +70,8 @@ def _typed_request(mapping: mp.Mapping, resolved: mp.Resolved) -> dict[str, pa.D
     typed = {}
     for name, header in resolved.sources.items():
         column = resolved.spec[name]
+        if column.is_temporal and mapping.date_format:
+            continue  # read with the mapping's format, in the engine
         if header is not None and (column.is_temporal or column.is_numeric):
             typed[header] = pa.timestamp("s") if column.is_temporal else pa.float64()
     return typed or None
@@ -102,7 +104,19 @@ def missing_columns(files: list[InputFile]) -> list[Problem]:
             problems.append(Problem(f.source.name, "missing_column", label, 0, [], found))
         for header in f.resolved.missing_headers:
             problems.append(Problem(f.source.name, "missing_column", header, 0, [], found))
+        if _only_key(f):
+            key = f.spec[f.spec.key[0]]
+            problems.append(Problem(f.source.name, "only_key_column", f"{key.name} ({key.ja})", 0, [],
+                                    {**found, "table": f"{f.spec.ja} ({f.spec.name})"}))
     return problems
+
+
+def _only_key(f: InputFile) -> bool:
+    """A file that gives a keyed table (customers, products …) nothing but its key: nothing to store, and the
+    sign of a file meant for another table (an orders export imported with ``--table products``)."""
+    spec = f.spec
+    return (not spec.replace_whole_group and len(spec.key) == 1 and not f.resolved.missing_required
+            and set(f.resolved.carried) <= set(spec.key))
 
 
 def stage_files(store: Store, files: list[InputFile], spec: TableSpec, values: dict[str, dict[str, str]],
@@ -151,7 +165,8 @@ def _staged_union(store: Store, files: list[InputFile], spec: TableSpec, values:
         projected = mp.project(raw, f.resolved).mutate(_file=ibis.literal(i, "int64"))
         if skipping and mp.SKIP not in projected.columns:
             projected = projected.mutate(**{mp.SKIP: ibis.null("int64")})
-        parts.append(stage(projected, spec, values, trimmed=f.source.typed is not None))
+        parts.append(stage(projected, spec, values, trimmed=f.source.typed is not None,
+                           date_format=f.mapping.date_format))
     return parts[0] if len(parts) == 1 else ibis.union(*parts)
 
 

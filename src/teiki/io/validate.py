@@ -6,7 +6,8 @@ the checks that fail are queried again for their first offending rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
@@ -19,6 +20,26 @@ from teiki.store.schema import Column, TableSpec
 EXAMPLES = 5
 WHOLE_LIMIT = 2**53  # beyond it a float64 holds whole numbers only, and no count is that large
 ORDER_LEVEL = ("customer_id", "ordered_at")
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # control characters: no id, name or code holds one (tab is allowed)
+MAX_CELL_CHARS = 10_000  # a text cell longer than this is an export error (a whole file in one cell)
+EARLIEST_DATE = dt.date(1990, 1, 1)
+LATEST_DAYS_AHEAD = 365
+
+
+def _in_a_year() -> dt.date:
+    return dt.date.today() + dt.timedelta(days=LATEST_DAYS_AHEAD)
+
+
+@dataclass(frozen=True)
+class DateLimits:
+    """The dates an import accepts: from ``earliest`` (1990-01-01) to ``latest`` (a year after the import day).
+
+    A date outside is an export or typing error (``0024-10-01`` from ``24/10/01``; ``2999-12-31`` as "never")
+    that would move every default date and every cohort; a shop with older history sets ``earliest``.
+    """
+
+    earliest: dt.date = EARLIEST_DATE
+    latest: dt.date = field(default_factory=_in_a_year)
 
 
 @dataclass
@@ -30,11 +51,56 @@ class Check:
     params: dict[str, object]
 
 
-def _row_checks(staged: ir.Table, spec: TableSpec) -> list[Check]:
+def _date_checks(column: Column, value: ir.Value, limits: DateLimits) -> list[Check]:
+    """Two-digit years (read as year 24), then dates before ``limits.earliest`` or after ``limits.latest``."""
+    year = value.year()
+    earliest = ibis.literal(limits.earliest) if column.dtype == "date" else ibis.literal(
+        dt.datetime.combine(limits.earliest, dt.time()))
+    latest = ibis.literal(limits.latest) if column.dtype == "date" else ibis.literal(
+        dt.datetime.combine(limits.latest, dt.time.max.replace(microsecond=0)))
+    shown = value.cast("date").cast("string")
+    return [
+        Check(column, "two_digit_year", year.between(2, 99), shown, {}),  # year 1: a "no date" filler, too early
+        Check(column, "date_too_early", ~year.between(2, 99) & (value < earliest), shown,
+              {"limit": limits.earliest.isoformat()}),
+        Check(column, "date_too_late", value > latest, shown, {"limit": limits.latest.isoformat()}),
+    ]
+
+
+def _text_checks(column: Column, value: ir.StringValue) -> list[Check]:
+    return [
+        Check(column, "control_character", value.re_search(CONTROL), value, {}),
+        Check(column, "cell_too_long", value.length() > MAX_CELL_CHARS, value.length(),
+              {"limit": f"{MAX_CELL_CHARS:,}"}),
+    ]
+
+
+def _pair_checks(staged: ir.Table, spec: TableSpec) -> list[Check]:
+    """Rules between two columns of a row, declared in the schema (``needs``, ``not_before``)."""
+    checks = []
+    for column in spec.columns:
+        value = staged[column.name]
+        if column.needs:
+            other = spec[column.needs]
+            checks.append(Check(column, "needs_column", value.notnull() & staged[other.name].isnull(), value,
+                                {"other": f"{other.name} ({other.ja})"}))
+        if column.not_before:
+            other = spec[column.not_before]
+            checks.append(Check(column, "before_column", value < staged[other.name],
+                                value.cast("string") + " < " + staged[other.name].cast("string"),
+                                {"other": f"{other.name} ({other.ja})"}))
+    return checks
+
+
+def _row_checks(staged: ir.Table, spec: TableSpec, limits: DateLimits) -> list[Check]:
     checks: list[Check] = []
     for column in spec.columns:
         value = staged[column.name]
         raw = staged[raw_name(column.name)] if raw_name(column.name) in staged.columns else None
+        if column.is_temporal:
+            checks += _date_checks(column, value, limits)
+        elif not column.is_numeric and column.choices is None:
+            checks += _text_checks(column, value)
         if column.required:
             blank = value.isnull() & raw.isnull() if raw is not None else value.isnull()
             checks.append(Check(column, "missing_value", blank, ibis.null("string"), {}))  # the row says it all
@@ -51,8 +117,9 @@ def _row_checks(staged: ir.Table, spec: TableSpec) -> list[Check]:
         if column.minimum is not None:
             checks.append(Check(column, "below_minimum", value < column.minimum, value, {"limit": column.minimum}))
         if column.maximum is not None:
-            checks.append(Check(column, "above_maximum", value > column.maximum, value, {"limit": column.maximum}))
-    return checks
+            checks.append(Check(column, "above_maximum", value > column.maximum, value,
+                                {"limit": f"{_plain(column.maximum):,}"}))
+    return checks + _pair_checks(staged, spec)
 
 
 def _label(column: Column, header: str | None) -> str:
@@ -63,15 +130,15 @@ def _label(column: Column, header: str | None) -> str:
 
 
 def _plain(value: object) -> object:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
     return value
 
 
 def row_problems(staged: ir.Table, spec: TableSpec, files: list[str],
-                 headers: list[dict[str, str | None]]) -> list[Problem]:
+                 headers: list[dict[str, str | None]], limits: DateLimits | None = None) -> list[Problem]:
     """Every failed row-level check of the staged rows, per file, with its first offending rows."""
-    checks = _row_checks(staged, spec)
+    checks = _row_checks(staged, spec, limits or DateLimits())
     counts = (
         staged.group_by("_file")
         .aggregate(**{f"c{i}": check.condition.fill_null(False).cast("int64").sum() for i, check in enumerate(checks)})

@@ -14,6 +14,23 @@ CLI: dict[str, tuple[str, str]] = {
         "an internal error in teiki ({kind}: {detail}); the stored data is unchanged. Run again with --debug for "
         "the details, and please report it.",
     ),
+    "import_columns_kept": (
+        "  {table}: 読み込んだ列 {read} / ファイルにない列は保存済みの値のまま: {kept}",
+        "  {table}: columns read {read}; not in the file, left as they were: {kept}",
+    ),
+    "import_columns_unread": (
+        "  {table}: 読み込んだ列 {read} / ファイルにない列 (空欄か既定値): {unread}",
+        "  {table}: columns read {read}; not in the file (empty or default): {unread}",
+    ),
+    "import_columns_all": ("  {table}: 全ての列を読み込みました", "  {table}: every column read"),
+    "help_earliest_date": (
+        "これより前の日付の行を誤りとして取り込みません (既定: 1990-01-01)。",
+        "Refuse rows dated before this day (default: 1990-01-01).",
+    ),
+    "help_latest_date": (
+        "これより後の日付の行を誤りとして取り込みません (既定: 取り込み日の1年後)。",
+        "Refuse rows dated after this day (default: a year after today).",
+    ),
     "import_layout": ("{file}: {layout} として読み込み → {table}", "{file}: read as {layout} → {table}"),
     "import_skipped": ("  {rows} 行を読み飛ばしました: {reason}", "  {rows} row(s) skipped: {reason}"),
     "explain_head": ("{file}: {layout} → {table} ({rows} 行、文字コード {encoding})。取り込む前の確認です。",

@@ -8,6 +8,12 @@ ERRORS: dict[str, tuple[str, str]] = {
         "必須の列 {column} がありません。見つかった列: {headers}。",
         "the required column {column} is missing. Columns found: {headers}.",
     ),
+    "only_key_column": (
+        "{table} の列のうち {column} しかありません (見つかった列: {headers})。取り込んでも何も記録されないため取り込みません。"
+        "別のテーブルのファイルなら --table でそのテーブルを指定してください。",
+        "the file gives {table} nothing but {column} (columns found: {headers}), so importing it would record "
+        "nothing; if it holds another table, name that table with --table.",
+    ),
     "missing_value": (
         "{column} が空の行が {count} 行あります ({examples})。",
         "{column} is empty in {count} row(s) ({examples}).",
@@ -31,6 +37,41 @@ ERRORS: dict[str, tuple[str, str]] = {
     "above_maximum": (
         "{column} が {limit} を超える行が {count} 行あります ({examples})。",
         "{column} is above {limit} in {count} row(s) ({examples}).",
+    ),
+    "two_digit_year": (
+        "{column} の年が2桁の行が {count} 行あります ({examples})。年は4桁で書いてください (24/10/01 ではなく 2024/10/01)。"
+        "2桁の年のファイルは、マッピングファイルの date_format (例: date_format = \"%y/%m/%d\") で読めます。",
+        "{column} has a two-digit year in {count} row(s) ({examples}); write the year in full (2024/10/01, not "
+        "24/10/01), or read such a file with date_format in a mapping file (e.g. date_format = \"%y/%m/%d\").",
+    ),
+    "date_too_early": (
+        "{column} が {limit} より前の行が {count} 行あります ({examples})。日付の誤りでなければ --earliest-date で下限を変えてください。",
+        "{column} is before {limit} in {count} row(s) ({examples}); if the dates are right, lower the limit with "
+        "--earliest-date.",
+    ),
+    "date_too_late": (
+        "{column} が {limit} (取り込み日の1年後) より後の行が {count} 行あります ({examples})。「無期限」を遠い日付で表していないか確認してください。"
+        "日付の誤りでなければ --latest-date で上限を変えてください。",
+        "{column} is after {limit} (a year after today) in {count} row(s) ({examples}); check that no far date "
+        "stands for \"never\", or raise the limit with --latest-date.",
+    ),
+    "control_character": (
+        "{column} に制御文字 (NUL など) を含む行が {count} 行あります ({examples})。ファイルが壊れていないか確認してください。",
+        "{column} holds a control character (such as NUL) in {count} row(s) ({examples}); check that the file is "
+        "not damaged.",
+    ),
+    "cell_too_long": (
+        "{column} が {limit} 文字を超える行が {count} 行あります ({examples} 文字)。区切り文字や引用符の崩れがないか確認してください。",
+        "{column} is longer than {limit} characters in {count} row(s) ({examples} characters); check the file's "
+        "delimiters and quotes.",
+    ),
+    "needs_column": (
+        "{column} があるのに {other} が空の行が {count} 行あります ({examples})。",
+        "{column} is given but {other} is empty in {count} row(s) ({examples}).",
+    ),
+    "before_column": (
+        "{column} が {other} より前の行が {count} 行あります ({examples})。",
+        "{column} is before {other} in {count} row(s) ({examples}).",
     ),
     "unknown_value": (
         "{column} に使えない値の行が {count} 行あります ({examples})。使える値: {choices}。ほかの値はマッピングファイルの [{table}.values.{name}] で対応づけてください。",
@@ -65,6 +106,51 @@ ERRORS: dict[str, tuple[str, str]] = {
         "cannot tell the text encoding ({detail}); save the file as UTF-8 or Shift_JIS (CP932).",
     ),
     "unreadable_file": ("ファイルを読めません: {detail}", "cannot read the file: {detail}"),
+    "not_text": (
+        "テキストファイルではありません (圧縮ファイルやバイナリファイル)。展開するか、CSV として保存し直してください。",
+        "this is not a text file (a compressed or binary file); unpack it, or save it again as CSV.",
+    ),
+    "is_directory": ("フォルダです。フォルダの中のファイルを指定してください。", "this is a folder; name the files in it."),
+    "mixed_encoding": (
+        "{row}行目の列 {column} に UTF-8 でも Shift_JIS (CP932) でもない文字があります。文字コードの違う行が混ざっているか、"
+        "テキストファイルではありません。UTF-8 か Shift_JIS で保存し直してください。",
+        "row {row}, column {column} holds bytes that are neither UTF-8 nor Shift_JIS (CP932): rows in two "
+        "encodings are mixed, or this is not a text file. Save it again as UTF-8 or Shift_JIS.",
+    ),
+    "invalid_in_encoding": (
+        "{row}行目の列 {column} に {encoding} として正しくない文字があります。ほかの文字コードの行が混ざっていないか確認して、"
+        "ファイル全体を同じ文字コードで保存し直してください。",
+        "row {row}, column {column} holds bytes that are not valid {encoding}; check for rows in another "
+        "encoding and save the whole file in one encoding.",
+    ),
+    "utf8_in_cp932": (
+        "Shift_JIS (CP932) のファイルに UTF-8 の行があります ({row}行目、列 {column})。そのまま読むと文字化けするため取り込みません。"
+        "ファイル全体を同じ文字コードで保存し直してください。",
+        "a Shift_JIS (CP932) file holds a UTF-8 row (row {row}, column {column}), which would import as mojibake; "
+        "save the whole file in one encoding.",
+    ),
+    "wrong_field_count": (
+        "{row}行目の列の数が {fields} で、見出しの {expected} と合いません ({text})。途中で切れた行、余分な区切り文字、"
+        "閉じていない引用符がないか確認してください。",
+        "row {row} has {fields} field(s) where the header has {expected} ({text}); look for a line cut off, a "
+        "stray delimiter or an unclosed quote.",
+    ),
+    "line_too_long": (
+        "{limit} MiB を超える行があります。区切り文字や引用符の崩れがないか確認してください。",
+        "a line is longer than {limit} MiB; check the file's delimiters and quotes.",
+    ),
+    "not_a_workbook": (
+        "Excel ブック (.xlsx) として読めません。ファイルが壊れているか、別の形式です ({detail})。",
+        "cannot be read as an Excel workbook (.xlsx): the file is damaged or in another format ({detail}).",
+    ),
+    "not_parquet": (
+        "Parquet ファイルとして読めません。ファイルが壊れているか、別の形式です ({detail})。",
+        "cannot be read as a Parquet file: it is damaged or in another format ({detail}).",
+    ),
+    "nested_columns": (
+        "リストや構造体の列は読めません: {columns}。その列を除くか、テキストに展開して保存してください。",
+        "columns holding lists or structures cannot be read: {columns}; drop them or flatten them to text.",
+    ),
     "no_such_file": ("ファイルがありません。", "no such file."),
     "unknown_format": (
         "対応していない形式です (.csv .tsv .txt .xlsx .parquet に対応)。",
@@ -127,9 +213,9 @@ ERRORS: dict[str, tuple[str, str]] = {
         "{path} は teiki のデータベースではありません (teiki 以外のテーブルがあります: {tables})。別のファイルを --db で指定してください。",
         "{path} is not a teiki database (it holds other tables: {tables}); choose another file with --db.",
     ),
-    "store_locked": (
-        "データベース {path} は別のプロセスが使用中です: {detail}",
-        "the database {path} is in use by another process: {detail}",
+    "store_busy": (
+        "別の teiki の処理 (teiki import や teiki serve) がこのショップのデータを使っています。その処理が終わってから、もう一度お試しください。",
+        "another teiki process (teiki import or teiki serve) is using this shop's data; try again when it has finished.",
     ),
     "store_unreadable": ("データベース {path} を開けません: {detail}", "cannot open the database {path}: {detail}"),
     "store_read_only": (

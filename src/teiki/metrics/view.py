@@ -79,12 +79,25 @@ class Source:
         )
 
     def date_range(self) -> tuple[dt.date | None, dt.date | None]:
-        """The first and last purchase dates (None, None when there is none); read once."""
+        """The first and the last purchase date not after today (None, None when there is none); read once.
+
+        The last date is the default as-of date: an order dated in the future (a pre-order, a typing error within
+        the year an import accepts) must not make every customer look lapsed. When every order lies ahead, the
+        last of them.
+        """
         if self._range is None:
             f = self.order_facts
-            row = results.one(f.aggregate(first=f.order_date.min(), last=f.order_date.max()))
-            self._range = (row["first"], row["last"])
-        return self._range
+            today = ibis.literal(dt.date.today(), "date")
+            row = results.one(f.aggregate(first=f.order_date.min(), last=f.order_date.max(),
+                                          past=f.order_date.max(where=f.order_date <= today)))
+            self._range = (row["first"], row["past"] or row["last"], row["last"])
+        return self._range[:2]
+
+    @property
+    def latest_order_date(self) -> dt.date | None:
+        """The last purchase date, future ones included: a view on or after it sees every purchase."""
+        self.date_range()
+        return self._range[2]
 
 
 def cutoff(day: dt.date) -> ir.TimestampValue:
@@ -115,7 +128,8 @@ class View:
             raise TeikiError("as_of_before_first_order", as_of=as_of.isoformat(), first=first.isoformat())
         self.as_of: dt.date | None = as_of if as_of is not None else last
         self.empty = first is None
-        self.complete = last is None or (self.as_of is not None and self.as_of >= last)  # D sees every purchase
+        latest = source.latest_order_date
+        self.complete = latest is None or (self.as_of is not None and self.as_of >= latest)  # D sees every purchase
         day = self.as_of or dt.date(1970, 1, 1)
         self.day = ibis.literal(day, "date")
         self.cutoff = cutoff(day)
@@ -198,19 +212,20 @@ def today_or_given(value: dt.date | str | None) -> dt.date | str | None:
 
 
 EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2999, 12, 31)  # the dates a parameter may name
+OLDEST = dt.date(1900, 1, 1)  # the earliest date an import may be told to accept (older history than 1990)
 
 
-def as_date(value: dt.date | str | None) -> dt.date | None:
+def as_date(value: dt.date | str | None, *, earliest: dt.date = EARLIEST) -> dt.date | None:
     """A date given as a date, a datetime, ``YYYY-MM-DD`` / ``YYYY/MM/DD`` or ``"today"`` (today's date); None
     stays None (for an as-of date: the last order date). The one place a date parameter is resolved; a date
-    outside 1990-01-01 … 2999-12-31 is refused (a year 9999 would overflow every window after it)."""
+    outside 1990-01-01 (``earliest``) … 2999-12-31 is refused (a year 9999 would overflow every window after it)."""
     value = today_or_given(value)
     if isinstance(value, str):
         value = parse_date(value)
     if isinstance(value, dt.datetime):
         value = value.date()
-    if value is not None and not EARLIEST <= value <= LATEST:
-        raise TeikiError("date_out_of_range", value=value.isoformat(), earliest=EARLIEST.isoformat(),
+    if value is not None and not earliest <= value <= LATEST:
+        raise TeikiError("date_out_of_range", value=value.isoformat(), earliest=earliest.isoformat(),
                          latest=LATEST.isoformat())
     return value
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
-from teiki.metrics.view import DEFAULT_WINDOW_DAYS, Source, View
+from teiki.metrics.view import DEFAULT_WINDOW_DAYS, OLDEST, Source, View, as_date
 from teiki.store import results
 from teiki.store.db import Store
 from teiki.store.derive import derived_subscriptions
@@ -87,16 +87,22 @@ class ShopBase:
 
     def import_files(self, paths: Sequence[str | Path], *, table: str | None = None, preset: str | None = None,
                      mapping: str | Path | None = None, progress: Progress | None = None,
-                     dry_run: bool = False) -> ImportResult:
+                     dry_run: bool = False, earliest_date: Date = None, latest_date: Date = None) -> ImportResult:
         """Import files (all or nothing, idempotent); ``dry_run`` only says what would change.
 
+        ``earliest_date`` / ``latest_date``: the dates accepted (default 1990-01-01 to a year after today).
         See :mod:`teiki.io.importer`.
         """
         from teiki.io.importer import import_files
+        from teiki.io.validate import DateLimits
 
+        defaults = DateLimits()
+        limits = DateLimits(as_date(earliest_date, earliest=OLDEST) or defaults.earliest,
+                            as_date(latest_date) or defaults.latest)
         self._source = None
         return import_files(self.store, [Path(p) for p in paths], table=table, preset=preset,
-                            mapping_file=Path(mapping) if mapping else None, progress=progress, dry_run=dry_run)
+                            mapping_file=Path(mapping) if mapping else None, progress=progress, dry_run=dry_run,
+                            date_limits=limits)
 
     # ------------------------------------------------------------------ tables and views
 
@@ -178,7 +184,7 @@ def stored_summary(view: View):
     day = view.as_of
     if stored is None or day is None or "revenue_365d" not in stored.columns:
         return None
-    return stored if day == view.source.date_range()[1] else None
+    return stored if day == view.source.latest_order_date else None
 
 
 def explain_import(path: str | Path, *, table: str | None = None, preset: str | None = None,

@@ -15,7 +15,7 @@ from teiki.store.db import default_path
 from teiki.store.schema import TABLES
 
 # the importer's names load with the importer (readers, codecs), on first use
-_IMPORTER = {"ImportResult": "teiki.io.importer", "Progress": "teiki.io.importer",
+_IMPORTER = {"ImportResult": "teiki.io.importer", "TableImport": "teiki.io.importer", "Progress": "teiki.io.importer",
              "CSV_SUFFIXES": "teiki.io.readers", "EXCEL_SUFFIXES": "teiki.io.readers",
              "PARQUET_SUFFIXES": "teiki.io.readers"}
 
@@ -33,5 +33,5 @@ def __getattr__(name: str):
 __all__ = [
     "BY_KEY", "BY_NAMES", "CSV_SUFFIXES", "EXCEL_SUFFIXES", "KEYS", "MOVES", "MOVE_LABELS", "NEW", "PARQUET_SUFFIXES",
     "RFM", "SEGMENTS", "TABLES", "History", "ImportResult", "KPIs", "Migration", "Portfolio", "Progress",
-    "Thresholds", "by_columns", "default_path", "rule_text",
+    "TableImport", "Thresholds", "by_columns", "default_path", "rule_text",
 ]

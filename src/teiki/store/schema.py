@@ -38,6 +38,8 @@ class Column:
     maximum: float | None = None
     personal: bool = False
     doc: str = ""
+    needs: str | None = None  # another column that must be filled where this one is (delivery_no → subscription_id)
+    not_before: str | None = None  # a date column this one may not precede (cancelled_at ≥ started_at)
 
     @property
     def is_temporal(self) -> bool:
@@ -83,6 +85,11 @@ CONTACT_OUTCOMES = ("accepted", "declined", "saved", "cancelled", "no_answer", "
 PRODUCT_CATEGORIES = ("trial", "main", "cross_sell", "other")
 
 DEFAULT_CYCLE_DAYS = 30
+# Bounds no real record reaches; a value beyond one is a unit or export error (1e300 yen, 10^12 deliveries).
+MAX_YEN = 1_000_000_000  # one line, price or call: 10億円
+MAX_QUANTITY = 1_000_000
+MAX_DELIVERIES = 10_000  # monthly for 800 years
+MAX_DAYS = 3_660  # ten years
 
 ORDERS = TableSpec(
     "orders",
@@ -92,10 +99,11 @@ ORDERS = TableSpec(
         Column("customer_id", "string", "顧客番号", required=True),
         Column("ordered_at", "timestamp", "受注日時", required=True),
         Column("product_id", "string", "商品コード", required=True),
-        Column("quantity", "int64", "数量", default=1, minimum=1),
-        Column("amount", "float64", "金額", required=True, minimum=0, doc="line revenue, tax included (yen)"),
+        Column("quantity", "int64", "数量", default=1, minimum=1, maximum=MAX_QUANTITY),
+        Column("amount", "float64", "金額", required=True, minimum=0, maximum=MAX_YEN, doc="line revenue, tax included (yen)"),
         Column("subscription_id", "string", "定期ID", doc="null for one-off purchases"),
-        Column("delivery_no", "int64", "定期回数", minimum=1, doc="n-th delivery of the subscription"),
+        Column("delivery_no", "int64", "定期回数", minimum=1, maximum=MAX_DELIVERIES, needs="subscription_id",
+               doc="n-th delivery of the subscription"),
         Column("channel", "string", "媒体"),
         Column("status", "string", "ステータス", default="completed", choices=STATUSES),
     ),
@@ -112,9 +120,9 @@ SUBSCRIPTIONS = TableSpec(
         Column("customer_id", "string", "顧客番号", required=True),
         Column("product_id", "string", "商品コード"),
         Column("started_at", "timestamp", "開始日", required=True),
-        Column("cancelled_at", "timestamp", "解約日", doc="null = active"),
+        Column("cancelled_at", "timestamp", "解約日", not_before="started_at", doc="null = active"),
         Column("cancel_reason", "string", "解約理由"),
-        Column("cycle_days", "int64", "お届け周期(日)", default=DEFAULT_CYCLE_DAYS, minimum=1),
+        Column("cycle_days", "int64", "お届け周期(日)", default=DEFAULT_CYCLE_DAYS, minimum=1, maximum=MAX_DAYS),
         Column("plan", "string", "プラン", doc="e.g. monthly, 3-month prepay"),
         Column("paused_until", "date", "お休み期限"),
     ),
@@ -140,8 +148,8 @@ PRODUCTS = TableSpec(
         Column("product_id", "string", "商品コード", required=True),
         Column("name", "string", "商品名"),
         Column("category", "string", "区分", choices=PRODUCT_CATEGORIES),
-        Column("unit_price", "float64", "単価", minimum=0),
-        Column("days_supply", "int64", "使用日数", minimum=1, doc="how long one unit lasts"),
+        Column("unit_price", "float64", "単価", minimum=0, maximum=MAX_YEN),
+        Column("days_supply", "int64", "使用日数", minimum=1, maximum=MAX_DAYS, doc="how long one unit lasts"),
         Column("gross_margin", "float64", "粗利率", minimum=0, maximum=1),
     ),
     key=("product_id",),
@@ -171,7 +179,7 @@ CONTACTS = TableSpec(
         Column("contacted_at", "timestamp", "応対日時", required=True),
         Column("purpose", "string", "目的", required=True, choices=CONTACT_PURPOSES),
         Column("outcome", "string", "結果", choices=CONTACT_OUTCOMES),
-        Column("cost", "float64", "費用", minimum=0),
+        Column("cost", "float64", "費用", minimum=0, maximum=MAX_YEN),
         Column("subscription_id", "string", "定期ID"),
     ),
     key=("contact_id",),

@@ -15,6 +15,7 @@ is read with that preset (the longest signature wins); any other file with the :
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import tomllib
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from teiki.errors import InputError
+from teiki.store.schema import TABLES
 from teiki.io.mapping import Mapping, TableMapping, normal_header, parse_mapping
 
 CANONICAL = "teiki"  # the column names of SPEC §2, exactly
@@ -109,8 +111,8 @@ def load_mapping_file(path: Path) -> Mapping:
     for table_name, table_mapping in own.tables.items():
         tables[table_name] = tables.get(table_name, TableMapping()).merged(table_mapping)
     return Mapping(path.name, tables, own.encoding or base.encoding, own.delimiter or base.delimiter,
-                   base.only_tables, own.timezone or base.timezone, own.description or path.name,
-                   own.description_en or path.name)
+                   base.only_tables, own.timezone or base.timezone, own.date_format or base.date_format,
+                   own.description or path.name, own.description_en or path.name)
 
 
 def choose_mapping(headers: list[str], preset: str | None, mapping_file: Path | None,
@@ -126,4 +128,18 @@ def choose_mapping(headers: list[str], preset: str | None, mapping_file: Path | 
         # most of a cart's layout is there, not all: reading it as plain headers could store it anywhere
         raise InputError(file or "", "layout_incomplete", layouts="; ".join(
             f"{p.description} ({p.name}): {', '.join(missing)}" for p, missing in near), preset=near[0][0].name)
-    return load_preset(recognised.name if recognised else DEFAULT, file)
+    mapping = load_preset(recognised.name if recognised else DEFAULT, file)
+    if recognised is None and _canonical_only(headers):  # read as the default (its value names too), named truly
+        canonical = load_preset(CANONICAL)
+        mapping = dataclasses.replace(mapping, description=canonical.description,
+                                      description_en=canonical.description_en)
+    return mapping
+
+
+def _canonical_only(headers: list[str]) -> bool:
+    """Whether the headers the default layout reads are all canonical column names (none of its Japanese ones)."""
+    present = {normal_header(h) for h in headers}
+    canonical = {normal_header(c) for spec in TABLES.values() for c in spec.column_names}
+    japanese = {normal_header(h) for t in load_preset(DEFAULT).tables.values() for hs in t.columns.values()
+                for h in hs} - canonical
+    return bool(present & canonical) and not present & japanese

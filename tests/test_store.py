@@ -145,8 +145,9 @@ def test_a_file_in_use_by_another_process(tmp_path, seeded_db):
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(StoreError) as info:
             teiki.open(path)
-        assert info.value.key == "store_locked"
-        assert info.value.render("en").startswith(f"the database {path} is in use by another process: ")
+        assert info.value.key == "store_busy"
+        assert info.value.render("en") == ("another teiki process (teiki import or teiki serve) is using this shop's "
+                                           "data; try again when it has finished.")
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)

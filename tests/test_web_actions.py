@@ -23,6 +23,7 @@ LISTS = ("/api/calls", "/api/runout", "/api/risk", "/api/associations", "/api/ne
 DOWNLOADS = ("/api/calls/download", "/api/risk/download", "/api/cross-sell/download", "/api/upsell/download",
              "/api/winback/download")
 CAMPAIGN = "F2フォロー 6月"
+SLASHED = "春/夏 2026"  # a name with "/" opens too
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +32,7 @@ def shop_db(demo_db, tmp_path_factory):
     db = copy_db(demo_db, tmp_path_factory.mktemp("actions_web"))
     with teiki.open(db) as shop:
         shop.create_campaign(CAMPAIGN, segment="first", as_of="2026-06-30", seed=5, why="二回目の購入", what="電話")
+        shop.create_campaign(SLASHED, segment="loyal", as_of="2026-06-30", seed=6)
     return db
 
 
@@ -121,6 +123,23 @@ def test_campaign_pages_and_contact_list(client, shop_db):
     rows = list(csv.DictReader(io.StringIO(members.content.decode("utf-8-sig"))))
     assert len(rows) == report["groups"]["treatment"] and {r["group"] for r in rows} == {"treatment"}
     assert client.get("/campaigns/nope").status_code == 400
+
+
+def test_a_campaign_whose_name_holds_a_slash_opens(client):
+    listed = client.get("/campaigns").text
+    link = f'/campaigns/{quote(SLASHED, safe="")}'
+    assert f'href="{link}"' in listed
+    page = client.get(link)
+    assert page.status_code == 200 and 'id="campaign-effect"' in page.text and SLASHED in page.text
+    download = f'/api/campaigns/{quote(SLASHED, safe="")}/download'
+    assert f'href="{download}?format=csv"' in page.text
+    assert client.get(f"/campaigns/{quote(SLASHED)}").status_code == 200  # "/" left as it is also works
+    report = client.get(f'/api/campaigns/{quote(SLASHED, safe="")}')
+    assert report.status_code == 200 and report.json()["campaign"]["name"] == SLASHED
+    members = client.get(download + "?format=csv")
+    assert members.status_code == 200 and "attachment" in members.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(members.content.decode("utf-8-sig"))))
+    assert len(rows) == report.json()["groups"]["treatment"]
 
 
 def test_unknown_customer_or_product_is_a_clear_error(client):

@@ -1,14 +1,23 @@
 """The dashboard in process (FastAPI's TestClient): every JSON endpoint and page, bad parameters (a clear
-4xx, never a 500), the objects of ``teiki kpi`` / ``teiki cpm``, access control, CSRF and uploads."""
+4xx, never a 500), the objects of ``teiki kpi`` / ``teiki cpm``, access control, CSRF and uploads; the shop held
+by another process; and real ``teiki serve`` processes, killed or stopped, for the upload folders they leave."""
 
 from __future__ import annotations
 
-import os
-
+import contextlib
 import csv
 import io
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
 
+import httpx2 as httpx
 import pytest
 from conftest import assert_same, copy_db
 from fastapi.testclient import TestClient
@@ -337,6 +346,16 @@ def test_upload_imports_and_the_cache_follows(writable):
     assert c.get("/api/kpi").json()["customers"] == kpi_before + 1
 
 
+def test_upload_names_the_columns_read_and_those_kept(writable):
+    c, _ = writable
+    c.cookies.set("lang", "en")
+    r = c.post("/data/upload", data={"csrf": csrf_of(c)},
+               files={"file": ("customers.csv", "customer_id,email\nC0000001,new@example.jp\n".encode())})
+    assert r.status_code == 200, r.text
+    assert "customers: columns read customer_id, email; not in the file, left as they were: created_at, name, " \
+           "phone, prefecture, first_channel" in r.text
+
+
 def test_upload_limits_csrf_and_file_names(writable):
     c, _ = writable
     before = counts(c)
@@ -377,6 +396,28 @@ def test_oversized_bodies_are_refused_while_they_arrive(writable):
 ])
 def test_upload_file_names_are_reduced_to_a_safe_base_name(given, kept):
     assert safe_upload_name(given) == kept
+
+
+@pytest.mark.parametrize("given", ["x" * 300 + ".csv", "受注" * 150 + ".XLSX", "a" * 250 + ".parquet"])
+def test_long_upload_names_are_cut_keeping_their_suffix(given):
+    kept = safe_upload_name(given)
+    assert kept.lower().endswith(given.rsplit(".", 1)[1].lower()) and kept[:2] == given[:2]
+    assert kept.endswith(given[given.rindex("."):]) and len(kept.encode()) <= 200
+
+
+def test_a_compound_suffix_is_kept_whole(monkeypatch):
+    from teiki.web import data
+
+    monkeypatch.setattr(data, "UPLOAD_SUFFIXES", (*data.UPLOAD_SUFFIXES, ".gz", ".csv.gz"))
+    assert safe_upload_name("y" * 300 + ".csv.gz").endswith("y.csv.gz")
+
+
+def test_a_long_named_upload_is_imported(writable):
+    c, _ = writable
+    before = counts(c)
+    r = c.post("/data/upload", data={"csrf": csrf_of(c)}, files={"file": ("受注" * 100 + ".csv", GOOD_ORDERS)})
+    assert r.status_code == 200 and 'id="upload-message"' in r.text, r.text
+    assert counts(c)["orders"] == before["orders"] + 1
 
 
 @pytest.mark.parametrize("given", ["", "noext", "evil.exe", "../..", ".csv.sh"])
@@ -427,8 +468,6 @@ def test_pages_show_those_errors_in_the_readers_language(client, url):
 def test_a_killed_servers_uploads_are_removed_when_the_dashboard_starts(demo_db, tmp_path, monkeypatch):
     """Upload folders carry the serving process's id; one whose process is gone (a SIGKILLed server) is removed at
     start-up, one of a running server is kept."""
-    import subprocess
-    import sys
     import tempfile
 
     from teiki.web.data import UPLOAD_PREFIX
@@ -449,3 +488,132 @@ def test_the_413_names_the_upload_limit_that_was_set(demo_db):
         response = c.post("/data/upload", content=b"x" * (3 * 1024 * 1024),
                           headers={"content-type": "multipart/form-data; boundary=x"})
     assert response.status_code == 413 and "larger than 1 MB" in response.text
+
+
+# ------------------------------------------------------------------ the store in use by another process; real servers
+
+
+@contextlib.contextmanager
+def held(db, *, read_only: bool):
+    """Another process holding the shop open (a ``teiki kpi`` reading it, a ``teiki import`` writing it)."""
+    code = (f"import sys, teiki; s = teiki.open(sys.argv[1], read_only={read_only}); print('held', flush=True); "
+            "sys.stdin.read()")
+    process = subprocess.Popen([sys.executable, "-c", code, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               text=True)
+    try:
+        assert process.stdout.readline().strip() == "held"
+        yield process
+    finally:
+        process.kill()
+        process.wait()
+
+
+def says_only_what_to_do(text: str, db) -> None:
+    for raw in ("PID", "duckdb", "Conflicting lock", str(db), db.name):
+        assert raw not in text, raw
+
+
+def test_an_upload_while_another_process_reads_the_shop_says_so_in_words(writable):
+    c, db = writable
+    with held(db, read_only=True):
+        r = c.post("/data/upload", data={"csrf": csrf_of(c)}, files={"file": ("new.csv", GOOD_ORDERS, "text/csv")})
+    assert r.status_code == 400 and 'id="upload-error"' in r.text
+    assert "別の teiki の処理" in r.text
+    says_only_what_to_do(r.text, db)
+    assert c.get("/api/status").status_code == 200  # still served
+    again = c.post("/data/upload", data={"csrf": csrf_of(c)}, files={"file": ("new.csv", GOOD_ORDERS)})
+    assert again.status_code == 200  # once the other process is done
+
+
+def test_serve_while_another_process_imports_says_so_in_words(demo_db, tmp_path, monkeypatch):
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("served a locked shop"))
+    db = copy_db(demo_db, tmp_path)
+    with held(db, read_only=False):
+        result = CliRunner().invoke(cli, ["--db", str(db), "serve"], env={"TEIKI_LANG": "en"})
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert said == ("teiki: another teiki process (teiki import or teiki serve) is using this shop's data; "
+                    "try again when it has finished.")
+    says_only_what_to_do(said, db)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(db, tmp):
+    """A real ``teiki serve`` on a free port, its temp folder ``tmp``; yields the process and its URL."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "teiki.cli", "--db", str(db), "serve", "--port", str(port)],
+                               env={**os.environ, "TMPDIR": str(tmp), "TEIKI_LANG": "en"},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url + "/api/status", timeout=30).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    pytest.fail(f"teiki serve did not start: {process.communicate()[1]}")
+                time.sleep(0.1)
+        yield process, url
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+def uploads_in(tmp) -> list:
+    return sorted(tmp.glob("teiki-upload-*"))
+
+
+def test_a_sigkilled_servers_upload_is_removed_when_the_server_starts_again(demo_db, tmp_path):
+    """A real server, SIGKILLed while it imports an upload (its folder holds the customer data), leaves the folder;
+    the next ``teiki serve`` removes it as it starts."""
+    db, tmp = copy_db(demo_db, tmp_path), tmp_path / "tmp"
+    tmp.mkdir()
+    lines = [GOOD_ORDERS.decode().splitlines()[0]]
+    lines += [f"K{i},NEWK{i % 5000},2026-10-30 10:00:00,M01,1,3980" for i in range(200_000)]  # seconds to import
+    with serving(db, tmp) as (server, url):
+        client = httpx.Client(base_url=url, timeout=120)
+        token = client.get("/data").text.split('name="csrf" value="')[1].split('"')[0]
+        upload = threading.Thread(target=_post_quietly, args=(client, token, "\n".join(lines).encode()))
+        upload.start()
+        deadline = time.monotonic() + 60
+        while not [f for f in uploads_in(tmp) if any(f.iterdir())] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        held_folders = uploads_in(tmp)
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+        upload.join(60)
+    assert held_folders and all(f.name.startswith(f"teiki-upload-{server.pid}-") for f in held_folders)
+    assert uploads_in(tmp) == held_folders  # a killed server removes nothing
+    with serving(db, tmp):
+        assert uploads_in(tmp) == []
+
+
+def _post_quietly(client: httpx.Client, token: str, body: bytes) -> None:
+    try:
+        client.post("/data/upload", data={"csrf": token}, files={"file": ("big.csv", body, "text/csv")})
+    except httpx.HTTPError:
+        pass  # the server was killed under it
+
+
+def test_a_stopped_server_removes_its_own_upload_folders(demo_db, tmp_path):
+    db, tmp = copy_db(demo_db, tmp_path), tmp_path / "tmp"
+    tmp.mkdir()
+    with serving(db, tmp) as (server, _):
+        left = tmp / f"teiki-upload-{server.pid}-left"
+        left.mkdir()
+        (left / "orders.csv").write_text("customer data")
+        server.send_signal(signal.SIGINT)  # Ctrl+C: uvicorn shuts the app down
+        assert server.wait(60) == 0
+    assert not left.exists()

@@ -182,6 +182,16 @@ PAGES: dict[str, tuple[str, str]] = {
     "help_password": ("ログインのパスワード (環境変数 TEIKI_PASSWORD でも可)。127.0.0.1 以外で待ち受けるときは必須。",
                       "Login password (or TEIKI_PASSWORD); required to listen on anything but 127.0.0.1."),
     "help_max_upload": ("アップロードできるファイルの上限 (MB)。", "Largest file accepted by the upload form (MB)."),
+    "help_forwarded_allow_ips": (
+        "X-Forwarded-For / X-Forwarded-Proto を信頼するリバースプロキシのアドレス (カンマ区切り、ネットワーク 10.0.0.0/8 や * も可)。"
+        "指定しなければ接続元のアドレスだけを使います。",
+        "Addresses of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are trusted (comma-separated; "
+        "networks such as 10.0.0.0/8, or *). Without it only the connecting address counts.",
+    ),
+    "help_secure_cookies": (
+        "クッキーに Secure を付けます (TLS のリバースプロキシの後ろで使うとき。信頼するプロキシが X-Forwarded-Proto: https を送れば自動)。",
+        "Mark cookies Secure (behind a TLS reverse proxy; automatic when a trusted proxy sends X-Forwarded-Proto: https).",
+    ),
     "help_report": ("レポートを1ファイルに書き出します (.xlsx または .html)。", "Write the report to one file (.xlsx or .html)."),
     "help_report_out": ("出力ファイル (.xlsx: シートごとに表とグラフ、.html: オフラインで開ける1ファイル)。",
                         "Output file (.xlsx: a sheet per area with charts; .html: one file that opens offline)."),

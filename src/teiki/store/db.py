@@ -68,8 +68,9 @@ class Store:
             )
         except duckdb.IOException as exc:
             detail = str(exc).splitlines()[0]
-            key = "store_locked" if "lock" in detail.lower() else "store_unreadable"  # e.g. not a DuckDB file
-            raise StoreError(key, path=self.path, detail=detail) from exc
+            if "lock" in detail.lower():  # said as what to do: DuckDB's text holds paths, a process id, its own advice
+                raise StoreError("store_busy") from exc
+            raise StoreError("store_unreadable", path=self.path, detail=detail) from exc  # e.g. not a DuckDB file
         # DuckDB draws its own progress bar on long queries; teiki draws its own (a setting, not a query)
         con.con.execute("SET enable_progress_bar = false")
         return con

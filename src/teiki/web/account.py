@@ -1,4 +1,7 @@
-"""The reader's language switch, and the password login and logout (see :mod:`teiki.web.security`)."""
+"""The reader's language switch, and the password login and logout (see :mod:`teiki.web.security`).
+
+The throttle counts failures per ``request.client``: the socket's peer, or the client a trusted proxy names
+(``ProxyHeadersMiddleware``, added by :func:`teiki.web.app.create_app` only for ``forwarded_allow_ips``)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from teiki.messages import LANGS, say
 from teiki.web.registry import Section, Visit
 from teiki.web.rendering import render, request_lang
-from teiki.web.security import csrf_ok, safe_next
+from teiki.web.security import csrf_ok, log_in, log_out, safe_next
 
 section = Section()
 
@@ -48,13 +51,13 @@ def login(request: Request, password: Annotated[str, Form()] = "", csrf: Annotat
         access.throttle.failed(who)
         return _refused(request, 401, next, "login_failed")
     access.throttle.succeeded(who)
-    request.session.clear()
-    request.session["user"] = "owner"
+    log_in(request, access)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @section.html.post("/logout")
 def logout(request: Request, csrf: Annotated[str, Form()] = ""):
+    access = request.app.state.access
     if csrf_ok(request, csrf):
-        request.session.clear()
-    return RedirectResponse("/login" if request.app.state.access.login_required else "/", status_code=303)
+        log_out(request, access)
+    return RedirectResponse("/login" if access.login_required else "/", status_code=303)

@@ -180,17 +180,18 @@ def campaigns(request: Request) -> dict:
     return listing(request, served(request).call(Shop.campaigns, output="pyarrow"), None)
 
 
-@section.api("/campaigns/{name}", summary="A campaign's effect against its holdout (= teiki campaign report)")
-def campaign_report(request: Request, name: str, as_of: AsOf = None) -> dict:
-    return served(request).call(Shop.campaign_report, name, as_of).to_dict()
-
-
-@section.download("/campaigns/{name}/download", sheet="members",
+# a name may hold "/" (links quote it as %2F, which arrives decoded): ``{name:path}``, the download declared first
+@section.download("/campaigns/{name:path}/download", sheet="members",
                   summary="A campaign's treatment group as a contact list (CSV or Excel)")
 def campaign_download(request: Request, name: str) -> tuple[pa.Table, str]:
     table = served(request).call(Shop.campaign_members, name, sees_personal(request), group="treatment",
                                  output="pyarrow")
     return table, f"campaign_{name}"
+
+
+@section.api("/campaigns/{name:path}", summary="A campaign's effect against its holdout (= teiki campaign report)")
+def campaign_report(request: Request, name: str, as_of: AsOf = None) -> dict:
+    return served(request).call(Shop.campaign_report, name, as_of).to_dict()
 
 
 def economics(request: Request, requests: int, cost_per_call: float, unit_price: float | None,

@@ -122,7 +122,7 @@ def campaigns(visit: Visit) -> dict:
     return {"data": api.campaigns(visit.request)}
 
 
-@section.page("/campaigns/{name}", "campaign.html", title="page_campaign", listed=False)
+@section.page("/campaigns/{name:path}", "campaign.html", title="page_campaign", listed=False)
 def campaign(visit: Visit, name: str, as_of: AsOf = None) -> dict:
     return {"name": name, "report": api.campaign_report(visit.request, name, as_of),
             "download": f"/api/campaigns/{quote(name, safe='')}/download"}

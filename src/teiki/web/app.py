@@ -3,6 +3,8 @@
     teiki serve --db teiki.duckdb            # http://127.0.0.1:8000
     uvicorn's app: teiki.web.app.create_app(Path("teiki.duckdb"))
 
+Run it under uvicorn with ``proxy_headers=False`` (as ``teiki serve`` does): the app reads ``X-Forwarded-*``
+itself, and only from the proxies of ``Access.forwarded_allow_ips``.
 Pages are rendered on the server (Jinja2); charts are Plotly figures drawn by
 Plotly.js served from the installed ``plotly`` package, so nothing is fetched
 from the network. ``/docs`` documents the API (Swagger UI from the fastapi-offline package, no CDN).
@@ -10,6 +12,7 @@ from the network. ``/docs`` documents the API (Swagger UI from the fastapi-offli
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import re
@@ -25,6 +28,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from teiki.errors import TeikiError
 from teiki.messages import LANGS, default_lang, say
@@ -33,12 +37,11 @@ from teiki.web.limits import FORM_OVERHEAD, BodyLimit
 from teiki.web.registry import Menu
 from teiki.web.registry import warm as warm_pages
 from teiki.web.rendering import render, request_lang, wants_html
-from teiki.web.security import Access, login_url, needs_login
+from teiki.web.security import SESSION_HOURS, Access, SecureCookies, login_url, needs_login
 from teiki.web.state import ServedShop
 
 HERE = Path(__file__).parent
 PLOTLY_JS = files("plotly") / "package_data" / "plotly.min.js"
-SESSION_HOURS = 12
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters other than tab and line ends
 # the route modules' sections in the order of the top menu, the actions' JSON API last (as /docs lists it)
 SECTIONS = (api.section, analytics.section, customers.section, actions_pages.section, data.section, account.section,
@@ -55,9 +58,16 @@ def create_app(db: Path, *, access: Access | None = None, lang: str | None = Non
     """The dashboard over the shop database ``db`` (created empty when missing); ``warm`` computes the
     pages' default data in a background thread at start-up."""
     access = access or Access()
-    app = FastAPIOffline(static_url="/static-docs", redoc_url=None, title="teiki", version="1", summary="CRM analytics for subscription D2C shops: the dashboard's "
-                  "data as JSON. Query dates are YYYY-MM-DD; errors are 4xx with a readable `detail`.")
-    data.remove_stale_uploads()  # what a killed server left behind
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI):
+        yield
+        data.remove_uploads(ours=True)  # a stopped server leaves no customer data in the temp folder
+
+    app = FastAPIOffline(static_url="/static-docs", redoc_url=None, title="teiki", version="1", lifespan=lifespan,
+                         summary="CRM analytics for subscription D2C shops: the dashboard's data as JSON. Query "
+                                 "dates are YYYY-MM-DD; errors are 4xx with a readable `detail`.")
+    data.remove_uploads()  # what a killed server left behind
     app.state.shop = ServedShop(db)
     app.state.access = access
     app.state.lang = lang if lang in LANGS else default_lang()
@@ -84,10 +94,13 @@ def create_app(db: Path, *, access: Access | None = None, lang: str | None = Non
     # added last = outermost: the session exists before require_login runs
     app.add_middleware(SessionMiddleware, secret_key=access.secret, session_cookie="teiki_session",
                        max_age=SESSION_HOURS * 3600, same_site="strict")
+    app.add_middleware(SecureCookies, always=access.secure_cookies)
     if access.allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(access.allowed_hosts))
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(BodyLimit, limit=access.max_upload_bytes + FORM_OVERHEAD, shown_limit=access.max_upload_bytes)
+    if access.forwarded_allow_ips:  # only a named proxy may say who the client is and whether it came over HTTPS
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(access.forwarded_allow_ips))
 
     @app.exception_handler(TeikiError)
     async def teiki_error(request: Request, exc: TeikiError):

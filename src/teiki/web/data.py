@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from teiki.errors import TeikiError
 from teiki.messages import say
+from teiki.report.imports import columns_line
 from teiki.shop.vocabulary import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, TABLES
 from teiki.web.registry import Section, Visit
 from teiki.web.rendering import render, request_lang
@@ -24,6 +25,8 @@ from teiki.web.state import served
 section = Section(tag="data")
 UPLOAD_SUFFIXES = tuple(sorted(CSV_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES))
 CHUNK = 1 << 20
+NAME_BYTES = 200  # an uploaded file's name at most, in UTF-8 (file systems allow 255)
+UPLOAD_PREFIX = "teiki-upload-"  # + the serving process's id: what a killed server leaves is found and removed
 
 
 def status_dict(shop) -> dict:
@@ -61,11 +64,14 @@ def _answer(request: Request, status_code: int = 200, **context: object) -> Resp
 
 def safe_upload_name(name: str | None) -> str:
     """The base name of an uploaded file, reduced to letters, digits, ``._-`` (Japanese kept), with a known
-    suffix; anything else is refused. The file is then written only inside a fresh temporary folder."""
-    base = re.sub(r"[^\w.\-]", "_", Path((name or "").replace("\\", "/")).name).lstrip(".")[:120]
-    if not base or Path(base).suffix.lower() not in UPLOAD_SUFFIXES:
+    suffix (the longest that matches: ``.csv.gz`` before ``.gz``); anything else is refused. A long name is cut
+    to :data:`NAME_BYTES`, its suffix kept. The file is then written only inside a fresh temporary folder."""
+    base = re.sub(r"[^\w.\-]", "_", Path((name or "").replace("\\", "/")).name).lstrip(".")
+    suffix = max((s for s in UPLOAD_SUFFIXES if base[-len(s):].lower() == s), key=len, default="")
+    stem = base[: len(base) - len(suffix)]
+    if not suffix or not stem:
         raise TeikiError("data_bad_name", name=name or "", choices=", ".join(UPLOAD_SUFFIXES))
-    return base
+    return stem.encode()[: NAME_BYTES - len(suffix)].decode(errors="ignore") + base[len(stem):]
 
 
 @section.html.post("/data/upload")
@@ -85,6 +91,7 @@ async def upload(request: Request, file: Annotated[UploadFile | None, File()] = 
         name = safe_upload_name(file.filename)
     except TeikiError as exc:
         return _answer(request, 400, error=exc.render(lang))
+    # the folder goes on every way out: the import's answer, a refusal, an error, a client gone away
     with tempfile.TemporaryDirectory(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-") as folder:
         path = Path(folder) / name
         size = 0
@@ -101,19 +108,19 @@ async def upload(request: Request, file: Annotated[UploadFile | None, File()] = 
             return _answer(request, 400, error=say("data_failed", lang), detail=exc.render(lang))
     summary = ", ".join(f"{t.table}: +{t.counts.inserted:,} / ~{t.counts.replaced:,} / ={t.counts.unchanged:,}"
                         for t in result.tables)
-    return _answer(request, message=say("data_done", lang, summary=summary))
+    return _answer(request, message=say("data_done", lang, summary=summary),
+                   columns=[columns_line(t, lang).strip() for t in result.tables])
 
 
-UPLOAD_PREFIX = "teiki-upload-"  # + the serving process's id: what a killed server leaves is found and removed
-
-
-def remove_stale_uploads(root: Path | None = None) -> list[Path]:
+def remove_uploads(root: Path | None = None, *, ours: bool = False) -> list[Path]:
     """Remove the upload folders of server processes that no longer run (a killed server leaves its uploads,
-    customer data, in the temp folder); returns what was removed. Called when the dashboard starts."""
+    customer data, in the temp folder) and, with ``ours``, this process's own; returns what was removed.
+    Called when the dashboard starts and (``ours``) when it stops."""
     removed = []
     for folder in Path(root or tempfile.gettempdir()).glob(UPLOAD_PREFIX + "*"):
         pid = folder.name.removeprefix(UPLOAD_PREFIX).split("-", 1)[0]
-        if not folder.is_dir() or (pid.isdigit() and _running(int(pid))):
+        mine = pid == str(os.getpid())
+        if not folder.is_dir() or (not ours if mine else pid.isdigit() and _running(int(pid))):
             continue
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)
@@ -121,8 +128,6 @@ def remove_stale_uploads(root: Path | None = None) -> list[Path]:
 
 
 def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

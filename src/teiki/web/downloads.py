@@ -4,6 +4,8 @@ users (see teiki.web.security)."""
 
 from __future__ import annotations
 
+import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -35,16 +37,19 @@ def visible(request: Request, table: pa.Table) -> pa.Table:
 def file_response(table: pa.Table, name: str, fmt: str, sheet: str = "list") -> FileResponse:
     """``table`` as a downloaded file ``name.fmt`` (written in a temporary folder removed after sending)."""
     folder = Path(tempfile.mkdtemp(prefix="teiki-list-"))
-    path = folder / f"{name}.{fmt}"
-    records = table.to_pylist()
-    if fmt == "csv":
-        write_csv(records, path, columns=table.column_names)
-    else:
-        write_xlsx({sheet: records}, path)
+    safe = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]', "_", name)  # a campaign's name may hold "/"
+    path = folder / (safe.encode()[:200].decode(errors="ignore") + f".{fmt}")  # file systems allow 255 bytes
+    try:
+        records = table.to_pylist()
+        if fmt == "csv":
+            write_csv(records, path, columns=table.column_names)
+        else:
+            write_xlsx({sheet: records}, path)
+    except BaseException:
+        _remove(folder)
+        raise
     return FileResponse(path, media_type=MEDIA[fmt], filename=path.name, background=BackgroundTask(_remove, folder))
 
 
 def _remove(folder: Path) -> None:
-    for f in folder.iterdir():
-        f.unlink(missing_ok=True)
-    folder.rmdir()
+    shutil.rmtree(folder, ignore_errors=True)

@@ -7,6 +7,7 @@ The navigation comes from ``app.state.menu`` (a :class:`teiki.web.registry.Menu`
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -19,6 +20,7 @@ from teiki.web.security import Access, csrf_token, logged_in
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["fmt"] = fmt
 templates.env.filters["fmt_change"] = fmt_change
+templates.env.filters["pathpart"] = lambda value: quote(str(value), safe="")  # one path segment: "/" as %2F
 
 
 def request_lang(request: Request) -> str:

@@ -4,9 +4,15 @@
   the owner: everything is shown, and the Host header must name the loopback
   address (so a web page elsewhere cannot reach the dashboard by DNS rebinding).
 - Any other address needs a password (``TEIKI_PASSWORD`` / ``--password``); then
-  every page and API call needs a login, kept in a signed session cookie.
+  every page and API call needs a login. The signed session cookie carries a
+  session id that counts only while the server holds it (:class:`Sessions`):
+  logging out ends it, so a copied cookie is refused afterwards.
 - Every form carries a CSRF token tied to the session and checked on POST.
-- Failed logins are throttled per client address (:class:`LoginThrottle`).
+- Failed logins are throttled per client address (:class:`LoginThrottle`): the
+  socket's peer, or the address a trusted proxy (``forwarded_allow_ips``) names
+  in ``X-Forwarded-For``; headers from anyone else are ignored.
+- Cookies are ``Secure`` with ``secure_cookies`` or when a trusted proxy says
+  the visitor came over HTTPS (:class:`SecureCookies`).
 """
 
 from __future__ import annotations
@@ -14,14 +20,17 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOOPBACK_NAMES = ("localhost",)
+SESSION_HOURS = 12
 OPEN_PATHS = ("/login", "/static/", "/lang")  # reachable before logging in
 
 
@@ -64,6 +73,35 @@ class LoginThrottle:
 
 
 @dataclass
+class Sessions:
+    """The logins this server knows: a session cookie counts only while its id is here, and at most ``hours``
+    after the login (the cookie's own age is renewed by every answer)."""
+
+    hours: float = SESSION_HOURS
+    clock: Callable[[], float] = time.monotonic
+    _started: dict[str, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)  # logins arrive on several threads
+
+    def start(self) -> str:
+        """A new session's id (and the expired ones forgotten)."""
+        sid = secrets.token_urlsafe(32)
+        with self._lock:
+            now = self.clock()
+            self._started = {s: t for s, t in self._started.items() if now - t < self.hours * 3600}
+            self._started[sid] = now
+        return sid
+
+    def valid(self, sid: object) -> bool:
+        started = self._started.get(sid) if isinstance(sid, str) else None
+        return started is not None and self.clock() - started < self.hours * 3600
+
+    def end(self, sid: object) -> None:
+        if isinstance(sid, str):
+            with self._lock:
+                self._started.pop(sid, None)
+
+
+@dataclass
 class Access:
     """The access settings of one server."""
 
@@ -72,6 +110,10 @@ class Access:
     max_upload_bytes: int = 200 * 1024 * 1024
     allowed_hosts: tuple[str, ...] | None = None  # Host header values accepted; None = any
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    sessions: Sessions = field(default_factory=Sessions)
+    # proxies whose X-Forwarded-For / -Proto are believed (addresses, networks, "*"); () = none, the socket's peer
+    forwarded_allow_ips: tuple[str, ...] = ()
+    secure_cookies: bool = False  # cookies only over HTTPS (behind a TLS proxy)
 
     @property
     def login_required(self) -> bool:
@@ -83,7 +125,19 @@ class Access:
 
 def logged_in(request: Request, access: Access) -> bool:
     """Whether this request may see everything, customers' personal data included."""
-    return not access.login_required or bool(request.session.get("user"))
+    return not access.login_required or access.sessions.valid(request.session.get("sid"))
+
+
+def log_in(request: Request, access: Access) -> None:
+    """Start a new session for this visitor (nothing of the session before the login is kept)."""
+    request.session.clear()
+    request.session["sid"] = access.sessions.start()
+
+
+def log_out(request: Request, access: Access) -> None:
+    """End this visitor's session on the server too: its cookie, wherever copied, no longer logs in."""
+    access.sessions.end(request.session.get("sid"))
+    request.session.clear()
 
 
 def csrf_token(request: Request) -> str:
@@ -97,12 +151,12 @@ def csrf_token(request: Request) -> str:
 
 def csrf_ok(request: Request, given: str | None) -> bool:
     expected = request.session.get("csrf")
-    return bool(expected and given) and hmac.compare_digest(str(given), str(expected))
+    # as bytes: compare_digest refuses str holding anything but ASCII (a form may send any text)
+    return bool(expected and given) and hmac.compare_digest(str(given).encode(), str(expected).encode())
 
 
 def needs_login(request: Request, access: Access) -> bool:
-    path = request.url.path
-    return access.login_required and not request.session.get("user") and not path.startswith(OPEN_PATHS)
+    return not logged_in(request, access) and not request.url.path.startswith(OPEN_PATHS)
 
 
 def login_url(request: Request) -> str:
@@ -115,3 +169,26 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
+
+
+class SecureCookies:
+    """Mark every cookie the app sets ``Secure`` when ``always`` or when the request came over HTTPS (the scheme
+    a trusted proxy's ``X-Forwarded-Proto`` set), so the browser never sends the session over plain HTTP."""
+
+    def __init__(self, app: ASGIApp, always: bool = False) -> None:
+        self.app = app
+        self.always = always
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not (self.always or scope.get("scheme") == "https"):
+            await self.app(scope, receive, send)
+            return
+
+        async def secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [(name, value + b"; Secure" if name.lower() == b"set-cookie"
+                                       and b"; secure" not in value.lower() else value)
+                                      for name, value in message["headers"]]
+            await send(message)
+
+        await self.app(scope, receive, secured)

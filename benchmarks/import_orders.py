@@ -25,11 +25,11 @@ sys.path.insert(0, str(HERE))
 from make_orders_csv import write  # noqa: E402
 
 
-def timed_import(csv: Path, db: Path) -> tuple[float, float]:
-    """(seconds, peak RSS in GiB) of one `teiki import` process."""
+def timed_import(csv: Path, db: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """(seconds, peak RSS in GiB) of one `teiki import` process (``env``: its environment, e.g. PYTHONPATH)."""
     cmd = [sys.executable, "-m", "teiki.cli", "--db", str(db), "--quiet", "import", str(csv)]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:

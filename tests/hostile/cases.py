@@ -124,6 +124,27 @@ def declared_dimension(path: Path) -> None:
     path.write_bytes(out.getvalue())
 
 
+def zip_bomb(path: Path) -> None:
+    """A workbook whose parts claim to inflate to 8 GiB: the sizes of its central directory (what a reader
+    allocates by) patched up, so the file stays small and quick to write."""
+    import struct
+
+    source = zipfile.ZipFile(io.BytesIO(_xlsx(_header_cells())))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        for name in ("xl/pad1.xml", "xl/pad2.xml"):
+            target.writestr(name, b"<x/>")
+    data = bytearray(out.getvalue())
+    for name in (b"xl/pad1.xml", b"xl/pad2.xml"):
+        entry = data.index(b"PK\x01\x02")  # central directory headers: the name starts at byte 46
+        while data[entry + 46: entry + 46 + len(name)] != name:
+            entry = data.index(b"PK\x01\x02", entry + 4)
+        struct.pack_into("<I", data, entry + 24, 0xFFFFFFF0)  # uncompressed size: 4 GiB
+    path.write_bytes(bytes(data))
+
+
 def truncated_xlsx(path: Path) -> None:
     data = _xlsx(_header_cells())
     path.write_bytes(data[: len(data) // 2])
@@ -267,6 +288,7 @@ CASES: list[Case] = [
     # a workbook that would make the reader allocate the whole grid (item 1)
     Case("far_cell.xlsx", "excel", far_cell, ("1,048,576",)),
     Case("declared_dimension.xlsx", "excel", declared_dimension, ("1,048,576",)),
+    Case("zip_bomb.xlsx", "excel", zip_bomb, ("GiB",)),
     Case("truncated.xlsx", "excel", truncated_xlsx),
     Case("not_a_workbook.xlsx", "excel", text("order_id,customer_id\nO1,C1\n")),
     Case("zip_without_workbook.xlsx", "excel", zip_without_workbook),

@@ -284,6 +284,11 @@ def _cell_text(value: object) -> str:
 
 
 MAX_EXCEL_CELLS = 50_000_000  # rows × columns of the used range: 2.5M rows of 20 columns
+MAX_EXCEL_UNPACKED = 4 << 30  # bytes of XML inside a workbook: 50M cells of text take about this much
+
+
+class ExcelTooLarge(Exception):
+    """A workbook whose parts would inflate beyond :data:`MAX_EXCEL_UNPACKED` (the size, as shown)."""
 _CELL_REF = re.compile(rb"""<(?:\w+:)?c\b[^>]*?\br=["']([A-Z]{1,3})([0-9]{1,7})["']""")
 _DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\b[^>]*?\bref=["'](?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})["']""")
 
@@ -301,6 +306,9 @@ def excel_extent(path: Path) -> tuple[int, int]:
     would make a reader allocate 512 GiB before reading anything)."""
     rows = columns = 0
     with zipfile.ZipFile(path) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_EXCEL_UNPACKED:  # a zip bomb: a few KB that a reader would inflate to gigabytes
+            raise ExcelTooLarge(f"{unpacked / 2**30:,.1f} GiB")
         for info in archive.infolist():
             if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                 continue
@@ -321,6 +329,9 @@ def _open_excel(path: Path) -> Source:
 
     try:
         rows, columns = excel_extent(path)
+    except ExcelTooLarge as exc:
+        raise InputError(path.name, "excel_unpacks_too_large", size=str(exc),
+                         limit=f"{MAX_EXCEL_UNPACKED >> 30} GiB") from exc
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError(path.name, "not_a_workbook", detail=str(exc)) from exc
     if rows * columns > MAX_EXCEL_CELLS:

@@ -168,6 +168,11 @@ ERRORS: dict[str, tuple[str, str]] = {
         "was removed or renamed; to read it with that layout anyway pass --preset {preset}, or describe your own "
         "columns with --mapping FILE.",
     ),
+    "excel_unpacks_too_large": (
+        "Excel ファイルを展開すると {size} になり、teiki が読める大きさ ({limit}) を超えます。データだけを新しいシートに写すか、CSV で保存してください。",
+        "the Excel file unpacks to {size}, beyond what teiki reads ({limit}); copy only the data to a new sheet, "
+        "or save it as CSV.",
+    ),
     "excel_too_large": (
         "Excel ファイルの使用範囲が {rows} 行 × {columns} 列あり、読み込める上限 ({limit} セル) を超えています。"
         "データのある範囲だけを新しいシートにコピーするか、CSV で保存し直してください。",

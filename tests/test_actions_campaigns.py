@@ -406,7 +406,7 @@ def test_an_older_file_gains_the_campaign_tables(tmp_path, seeded_db):
     migrations.write_meta(con, "schema_version", "4")
     con.disconnect()
     with teiki.open(path) as shop:
-        assert shop.store.upgraded_from == 4 and migrations.SCHEMA_VERSION == 5
+        assert shop.store.upgraded_from == 4 and migrations.SCHEMA_VERSION >= 5
         assert shop.campaigns().empty and shop.store.count("orders") == 3
 
 

@@ -147,8 +147,21 @@ def test_retention_censors_active_subscriptions(tmp_path):
     assert [r["1"], r["2"], r["3"]] == pytest.approx([1, 2 / 3, 1 / 3])
     assert r["4"] is None
     assert k.expected_deliveries == pytest.approx(1 + 2 / 3 + 1 / 3)
-    assert k.subscriptions == {"started": 4, "active": 2, "cancelled": 2}
+    assert k.subscriptions == {"started": 4, "active": 2, "cancelled": 2, "cancelled_before_first_delivery": 0}
     assert [x["reason"] for x in k.cancel_reasons] == ["未回答"]
+
+
+def test_cancelled_before_the_first_delivery_is_counted_apart(tmp_path):
+    """3 started: S1 delivered twice, S2 cancelled before its first delivery (its order returned), S3 waiting.
+    Only S1 is on the retention curve; S2 is the one 初回お届け前キャンセル."""
+    orders = [line("O1", "C1", day(0), sub="S1", delivery=1), line("O2", "C1", day(30), sub="S1", delivery=2),
+              line("O3", "C2", day(1), sub="S2", delivery=1, status="returned")]
+    subs = [[s, c, "MAIN", day(0).isoformat(sep=" "), end, None, 30, None, None]
+            for s, c, end in (("S1", "C1", None), ("S2", "C2", day(5).isoformat(sep=" ")), ("S3", "C3", None))]
+    with build(tmp_path, orders=orders, subscriptions=subs) as shop:
+        k = shop.kpis(as_of=day(60).date())
+    assert k.subscriptions == {"started": 3, "active": 2, "cancelled": 1, "cancelled_before_first_delivery": 1}
+    assert k.retention_by_delivery["2"] == 1.0 and k.retention_at_risk["2"] == 1
 
 
 def test_as_of_treats_later_cancellations_as_active(tmp_path):
@@ -157,10 +170,13 @@ def test_as_of_treats_later_cancellations_as_active(tmp_path):
     with build(tmp_path, orders=orders, subscriptions=subs) as shop:
         before = shop.kpis(as_of=day(20).date())
         after = shop.kpis(as_of=day(45).date())
-    assert before.subscriptions == {"started": 1, "active": 1, "cancelled": 0}
+        settled = shop.kpis(as_of=day(68).date())  # delivery 3 was due on day 60, + a week's grace
+    assert before.subscriptions == {"started": 1, "active": 1, "cancelled": 0, "cancelled_before_first_delivery": 0}
     assert before.orders == 1 and before.cancel_reasons == []
-    assert after.subscriptions == {"started": 1, "active": 0, "cancelled": 1}
-    assert after.retention_by_delivery["3"] == 0.0
+    assert after.subscriptions == {"started": 1, "active": 0, "cancelled": 1, "cancelled_before_first_delivery": 0}
+    # cancelled inside its interval 2 → 3: censored there until delivery 3 was due, then a loss
+    assert after.retention_by_delivery["3"] is None and after.retention_at_risk["3"] == 0
+    assert settled.retention_by_delivery["3"] == 0.0 and settled.retention_at_risk["3"] == 1
 
 
 def test_churn_cancellations_over_subscribed_customers_seed_002(tmp_path):
@@ -271,7 +287,7 @@ def test_one_customer_no_subscriptions_no_contacts(tmp_path):
     with build(tmp_path, orders=[line("O1", "C1", day(0), amount=1234)]) as shop:
         k = shop.kpis()
     assert (k.customers, k.orders, k.revenue, k.f2_conversion) == (1, 1, 1234.0, 0.0)
-    assert k.subscriptions == {"started": 0, "active": 0, "cancelled": 0}
+    assert k.subscriptions == {"started": 0, "active": 0, "cancelled": 0, "cancelled_before_first_delivery": None}
     assert k.expected_deliveries is None and k.offer_rates["save"]["rate"] is None
 
 

@@ -32,6 +32,7 @@ from teiki.store.schema import TABLES
 
 W = 365  # ltv window_days
 DAY = dt.timedelta(days=1)
+GRACE = dt.timedelta(days=7)  # retention: a step counts a week after it settled (teiki.metrics.retention)
 RATE_DAYS = (30, 60, 90, 365)
 MAX_DELIVERY = 24
 
@@ -163,7 +164,7 @@ def reference_kpis(data: ShopData, as_of: dt.date | None) -> dict:
             return True
         return False
 
-    out: dict = {"schema_version": 1, "as_of": D.isoformat(), "customers": len(customers), "orders": len(orders),
+    out: dict = {"schema_version": 2, "as_of": D.isoformat(), "customers": len(customers), "orders": len(orders),
                  "revenue": sum(ln["amount"] for ln in counted)}
     out["f2_conversion"] = ratio(at_least(2), at_least(1))
     out["fn_conversion"] = {str(n): ratio(at_least(n), at_least(n - 1)) for n in range(3, 11)}
@@ -218,33 +219,46 @@ def reference_kpis(data: ShopData, as_of: dt.date | None) -> dict:
         reached = max(numbers) if numbers else len({ln["order_id"] for ln in ls})
         s["R"] = max(reached, 1)
         s["C"] = s["cancelled_at"] is not None
+        # a step counts once settled: the last delivery a week old, a cancellation a week past the next due date
+        last = max((ln["ordered_at"] for ln in ls), default=s["started_at"])
+        s["R'"] = s["R"] if s["R"] == 1 or last + GRACE < end else s["R"] - 1
+        s["C'"] = s["C"] and last + dt.timedelta(days=s["cycle_days"]) + GRACE < end
     n_cancelled = sum(s["C"] for s in subs)
-    out["subscriptions"] = {"started": len(subs), "active": len(subs) - n_cancelled, "cancelled": n_cancelled}
+    never = [s for s in subs if not sub_lines[s["id"]]]  # no counted delivery: not on the curve
+    out["subscriptions"] = {"started": len(subs), "active": len(subs) - n_cancelled, "cancelled": n_cancelled,
+                            "cancelled_before_first_delivery": sum(s["C"] for s in never)
+                            if len(never) < len(subs) else None}
+    subs_all, subs = subs, [s for s in subs if sub_lines[s["id"]]]
 
     # ---- retention (product-limit estimate)
     retention: dict[str, float | None] = {str(n): None for n in range(1, MAX_DELIVERY + 1)}
     stepwise: dict[str, float | None] = {str(n): None for n in range(2, MAX_DELIVERY + 1)}
+    at_risk: dict[str, int | None] = {str(n): None for n in range(2, MAX_DELIVERY + 1)}
     expected = None
     if subs:
         r = 1.0
         values = {1: 1.0}
         k = 2
         while True:
-            at_risk = sum(1 for s in subs if s["R"] >= k)
-            den = at_risk + sum(1 for s in subs if s["R"] == k - 1 and s["C"])
+            went_on = sum(1 for s in subs if s["R'"] >= k)
+            den = went_on + sum(1 for s in subs if s["R'"] == k - 1 and s["C'"])
             if den == 0:
                 break
-            h = at_risk / den
+            h = went_on / den
             r *= h
             values[k] = r
             if k <= MAX_DELIVERY:
                 stepwise[str(k)] = 1 - h
             k += 1
+        for n in range(2, MAX_DELIVERY + 1):  # the denominators, 0 once nobody is left at risk
+            at_risk[str(n)] = (sum(1 for s in subs if s["R'"] >= n)
+                               + sum(1 for s in subs if s["R'"] == n - 1 and s["C'"]))
         for n, v in values.items():
             if n <= MAX_DELIVERY:
                 retention[str(n)] = v
         expected = sum(values.values())
     out["retention_by_delivery"] = retention
+    out["retention_at_risk"] = at_risk
     out["dropout_by_delivery"] = {str(n): None if retention[str(n)] is None else 1 - retention[str(n)]
                                   for n in range(2, MAX_DELIVERY + 1)}
     out["stepwise_dropout"] = stepwise
@@ -263,19 +277,19 @@ def reference_kpis(data: ShopData, as_of: dt.date | None) -> dict:
         return s["started_at"] <= t and (s["cancelled_at"] is None or s["cancelled_at"] > t)
 
     churn = []
-    if subs:
-        rr = {s["id"]: recurring(s) for s in subs}
-        t0 = month_start(min(s["started_at"] for s in subs).date())
+    if subs_all:
+        rr = {s["id"]: recurring(s) for s in subs_all}
+        t0 = month_start(min(s["started_at"] for s in subs_all).date())
         last = month_start(D)
         while t0 <= last:
             # D's month is partial unless D is its last day (then D + 1 day is the next month's first day)
             t1 = end if t0 == last else next_month(t0)
             partial = t1 != next_month(t0)
-            at_start = {s["customer"] for s in subs if active(s, t0)}
-            at_end = {s["customer"] for s in subs if active(s, t1)}
+            at_start = {s["customer"] for s in subs_all if active(s, t0)}
+            at_end = {s["customer"] for s in subs_all if active(s, t1)}
             lost = at_start - at_end
-            rev_start = sum(rr[s["id"]] for s in subs if active(s, t0))
-            rev_lost = sum(rr[s["id"]] for s in subs if active(s, t0) and not active(s, t1))
+            rev_start = sum(rr[s["id"]] for s in subs_all if active(s, t0))
+            rev_lost = sum(rr[s["id"]] for s in subs_all if active(s, t0) and not active(s, t1))
             churn.append({"month": t0.strftime("%Y-%m"), "partial": partial,
                           "subscribed_at_start": len(at_start), "customers_lost": len(lost),
                           "customer_churn": ratio(len(lost), len(at_start)),
@@ -301,7 +315,7 @@ def reference_kpis(data: ShopData, as_of: dt.date | None) -> dict:
             offers[purpose] = {"offered": len(matured), "accepted": accepted, "rate": ratio(accepted, len(matured)),
                                "source": "orders"}
         elif purpose == "upsell":
-            offered = [s for s in subs if s["R"] >= 3]
+            offered = [s for s in subs_all if s["R"] >= 3]
             accepted = sum(1 for s in offered if upsold(s, sub_lines[s["id"]]))
             offers[purpose] = {"offered": len(offered), "accepted": accepted, "rate": ratio(accepted, len(offered)),
                                "source": "orders"}
@@ -330,7 +344,7 @@ def reference_kpis(data: ShopData, as_of: dt.date | None) -> dict:
     ]
 
     # ---- cancel_reasons
-    reasons = Counter(categorize(s["cancel_reason"]) for s in subs if s["C"])
+    reasons = Counter(categorize(s["cancel_reason"]) for s in subs_all if s["C"])
     out["cancel_reasons"] = [{"reason": r, "count": n, "share": n / n_cancelled}
                              for r, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))]
     return out
@@ -584,7 +598,8 @@ def test_retention_censors_active_subscriptions():
     """S1 reached 3, cancelled; S2 reached 2, active; S3 reached 1, cancelled; S4 reached 3, cancelled after D.
 
     h2 = #(R≥2)=3 / (3 + #(R=1,C)=1) = 3/4; h3 = #(R≥3)=2 / (2 + #(R=2,C)=0) = 1;
-    h4 = 0 / (0 + #(R=3,C)=1) = 0; h5: denominator 0 → null from 5 on.
+    h4 = 0 / (0 + #(R=3,C)=1) = 0; h5: denominator 0 → null from 5 on. On D = 30 Mar S1's cancellation (15 Mar)
+    is still inside its interval (delivery 4 due 31 Mar, + a week's grace): censored, so h4 = 0 / 0 → null.
     """
     d = T(2024, 1, 1, 9)
     lines = [line(f"O1{n}", "C1", d + dt.timedelta(days=30 * n), subscription_id="S1", delivery_no=n + 1)
@@ -596,13 +611,17 @@ def test_retention_censors_active_subscriptions():
     subs = [sub("S1", "C1", d, T(2024, 3, 15)), sub("S2", "C2", d), sub("S3", "C3", d, T(2024, 1, 20)),
             sub("S4", "C4", d, T(2024, 3, 31))]  # S4 cancelled the day after D: active at D
     for got in both(ShopData(lines, subscriptions=subs), dt.date(2024, 3, 30)):
+        assert got["retention_by_delivery"]["4"] is None and got["retention_at_risk"]["4"] == 0
+        assert got["retention_at_risk"]["2"] == 4 and got["retention_at_risk"]["3"] == 2
+    subs[3] = sub("S4", "C4", d, T(2024, 4, 11))
+    for got in both(ShopData(lines, subscriptions=subs), dt.date(2024, 4, 10)):  # 7 Apr passed: S1's loss counts
         r = got["retention_by_delivery"]
         assert r["1"] == 1 and r["2"] == pytest.approx(0.75) and r["3"] == pytest.approx(0.75) and r["4"] == 0
         assert r["5"] is None and r["24"] is None
         assert got["stepwise_dropout"]["2"] == pytest.approx(0.25) and got["stepwise_dropout"]["4"] == 1
         assert got["dropout_by_delivery"]["3"] == pytest.approx(0.25)
         assert got["expected_deliveries"] == pytest.approx(1 + 0.75 + 0.75 + 0)
-        assert got["subscriptions"] == {"started": 4, "active": 2, "cancelled": 2}
+        assert got["subscriptions"] == {"started": 4, "active": 2, "cancelled": 2, "cancelled_before_first_delivery": 0}
 
 
 def test_churn_monthly_partial_month():

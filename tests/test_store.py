@@ -234,7 +234,7 @@ def test_a_v2_file_opened_read_only_is_upgraded_first(tmp_path, seeded_db):
         assert shop.store.read_only
         assert shop.store.table("subscription_facts").select("subscription_id", "reached", "cohort") \
             .to_pyarrow().to_pylist() == [{"subscription_id": "S1", "reached": 1, "cohort": "2024-01"}]
-        assert shop.kpis().subscriptions == {"started": 1, "active": 1, "cancelled": 0}
+        assert shop.kpis().subscriptions == {"started": 1, "active": 1, "cancelled": 0, "cancelled_before_first_delivery": 0}
     assert migrations.current_version(ibis.duckdb.connect(str(path), read_only=True)) == migrations.SCHEMA_VERSION
 
 
@@ -269,7 +269,7 @@ def test_importing_subscriptions_alone_rebuilds_only_subscription_facts(tmp_path
                      [["S1", "C1", "P1", "2024-01-05", "2024-02-20", "高い", 30, "monthly", None]])
     with teiki.open(tmp_path / "shop.duckdb") as shop:
         shop.import_files([orders])
-        assert shop.kpis().subscriptions == {"started": 1, "active": 1, "cancelled": 0}  # derived, still active
+        assert shop.kpis().subscriptions == {"started": 1, "active": 1, "cancelled": 0, "cancelled_before_first_delivery": 0}  # derived, still active
 
         def untouched(*args, **kwargs):
             raise AssertionError("order_facts rebuilt for a subscriptions-only import")
@@ -277,7 +277,7 @@ def test_importing_subscriptions_alone_rebuilds_only_subscription_facts(tmp_path
         monkeypatch.setattr(facts, "order_facts", untouched)
         shop.import_files([subs])
         k = shop.kpis("2024-02-29")
-        assert k.subscriptions == {"started": 1, "active": 0, "cancelled": 1}
+        assert k.subscriptions == {"started": 1, "active": 0, "cancelled": 1, "cancelled_before_first_delivery": 0}
         assert k.retention_by_delivery["2"] == 1.0
         assert [r["reason"] for r in k.cancel_reasons] == ["価格・経済的理由"]
 

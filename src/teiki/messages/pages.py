@@ -66,11 +66,14 @@ PAGES: dict[str, tuple[str, str]] = {
     "axis_rate": ("率", "rate"),
     "axis_product": ("商品", "product"),
     "axis_cancellations": ("解約件数", "cancellations"),
-    "retention_note": ("継続率は打ち切りを考慮した積み上げ (継続中の定期は分母から外す) です。n は定期の件数で、30件未満のグループは表にだけ載せます。",
-                       "Retention is a product-limit estimate: subscriptions still running leave the "
-                       "denominator instead of counting as drop-outs. n = subscriptions; groups with fewer than 30 "
-                       "are in the table, not the chart."),
+    "retention_note": ("継続率は打ち切りを考慮した積み上げです。次回お届けの予定日 (+1週間) を過ぎるまでは、解約も継続も分母に入れません "
+                       "(若い定期の早い解約だけを数えて低く見せないため)。( ) 内はその回の対象数です。n は定期の件数で、30件未満のグループは表にだけ載せます。",
+                       "Retention is a product-limit estimate: a step counts a subscription only once its next "
+                       "delivery was due (plus a week), cancelled or not, so young subscriptions' early "
+                       "cancellations do not read it low. ( ) = subscriptions at risk at that step; n = "
+                       "subscriptions; groups with fewer than 30 are in the table, not the chart."),
     "col_group": ("グループ", "group"),
+    "col_at_risk": ("対象数", "n at risk"),
     "col_started": ("定期件数", "subscriptions"),
     "col_cancelled": ("解約", "cancelled"),
     # --- LTV ---

@@ -20,7 +20,7 @@ from teiki.metrics.reasons import Dictionary, cancel_reasons
 from teiki.metrics.view import View
 from teiki.store import results
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: retention counts a cancellation once its interval is complete; retention_at_risk
 RETENTION_COLUMNS = (2, 3, 6, 12)
 
 
@@ -57,6 +57,8 @@ def subscription_reductions(s: ir.Table) -> dict[str, ir.Value]:
     return {
         "subscriptions_started": retention.subscriptions_started(s),
         "subscriptions_cancelled": retention.subscriptions_cancelled(s),
+        "subscriptions_delivered": s.delivered.sum(),
+        "cancelled_before_first_delivery": retention.cancelled_before_first_delivery(s),
         "max_reached": s.reached.max(),
         "first_started": s.started_at.min(),
         "upsell_offered": offers.upsell_candidates(s),
@@ -77,6 +79,10 @@ def contact_reductions(k: ir.Table) -> dict[str, ir.Value]:
 
 def _int(value: object) -> int:
     return int(value or 0)
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if value is None else int(value)
 
 
 def trial_marked(view: View) -> bool:
@@ -103,8 +109,9 @@ class KPIs:
     repeat_rate: float | None
     trial_pullup_rate: float | None
     ltv: dict[str, object]
-    subscriptions: dict[str, int]
+    subscriptions: dict[str, int | None]
     retention_by_delivery: dict[str, float | None]
+    retention_at_risk: dict[str, int | None]
     dropout_by_delivery: dict[str, float | None]
     stepwise_dropout: dict[str, float | None]
     expected_deliveries: float | None
@@ -125,7 +132,8 @@ def compute(view: View, dictionary: Dictionary | None = None) -> KPIs:
     s = results.one(view.subscriptions.aggregate(**subscription_reductions(view.subscriptions)))
     k = results.one(view.contact_log.aggregate(**contact_reductions(view.contact_log)))
     started = _int(s.get("subscriptions_started"))
-    life = _life(view, s) if started else {}
+    delivered = _int(s.get("subscriptions_delivered"))  # the retention curve's subscriptions
+    life = _life(view, s) if delivered else {}
     return KPIs(
         as_of=view.as_of.isoformat() if view.as_of else None,
         customers=_int(c.get("customers")),
@@ -150,11 +158,14 @@ def compute(view: View, dictionary: Dictionary | None = None) -> KPIs:
             "started": started,
             "active": started - _int(s.get("subscriptions_cancelled")),
             "cancelled": _int(s.get("subscriptions_cancelled")),
+            # null when no order links a subscription (subscriptions from another system): nothing to tell
+            "cancelled_before_first_delivery": _int(s.get("cancelled_before_first_delivery")) if delivered else None,
         },
-        retention_by_delivery=_curve(life, "r", 1, 1.0 if started else None),
+        retention_by_delivery=_curve(life, "r", 1, 1.0 if delivered else None),
+        retention_at_risk={n: _int_or_none(v) for n, v in _curve(life, "at_risk", 2, None).items()},
         dropout_by_delivery=_complement(_curve(life, "r", 2, None)),
         stepwise_dropout=_complement(_curve(life, "h", 2, None)),
-        expected_deliveries=(1 + sum(v["r"] for v in life.values() if v["r"] is not None)) if started else None,
+        expected_deliveries=(1 + sum(v["r"] for v in life.values() if v["r"] is not None)) if delivered else None,
         churn_monthly=_churn(view, s) if started else [],
         offer_rates=_offer_rates(c, s, k),
         cross_sell_by_purchase=[
@@ -260,9 +271,11 @@ def breakdown(view: View, by: Sequence[str], dictionary: Dictionary | None = Non
             "ltv_mean_purchases": c["ltv_mean_purchases"], "ltv_aov": c["ltv_aov"],
             "subscriptions_started": started,
         }
+        delivered = _int(s.get("subscriptions_delivered"))
         for n in RETENTION_COLUMNS:
-            rec[f"retention_{n}"] = (curve.get(n) or {}).get("r") if started else None
-        rec["expected_deliveries"] = (1 + sum(v["r"] for v in curve.values() if v["r"] is not None)) if started else None
+            rec[f"retention_{n}"] = (curve.get(n) or {}).get("r") if delivered else None
+            rec[f"at_risk_{n}"] = _int_or_none((curve.get(n) or {}).get("at_risk")) if delivered and n > 1 else None
+        rec["expected_deliveries"] = (1 + sum(v["r"] for v in curve.values() if v["r"] is not None)) if delivered else None
         for name, rates in _offer_rates(c, s, k).items():
             rec[f"{name}_rate"] = rates["rate"]
         records.append(rec)

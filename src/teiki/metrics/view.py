@@ -12,8 +12,10 @@ with a cancellation after D treated as none. Its tables:
   observed_days (D − F(c)), days_to_second, trial_only, pulled_up, the LTV
   window sums (``window_*``, W = ``window_days``) and the first cross-sell;
 - ``subscriptions``: one row per subscription started by D — reached (R),
-  cancelled (C), recurring_revenue, upsold, reason text and the customer's
-  dimensions;
+  cancelled (C), churn_seen (C, and the next delivery was due a week before
+  D: the interval after R is complete), retention_reached (R, or R − 1 while
+  delivery R is under a week old), delivered, recurring_revenue, upsold,
+  reason text and the customer's dimensions;
 - ``contacts``: contacts up to D with the customer's dimensions.
 """
 
@@ -42,6 +44,7 @@ from teiki.store.facts import (
 BY_NAMES = {"cohort": "cohort", "channel": "first_channel", "first_channel": "first_channel",
             "first_product": "first_product", "first_kind": "first_kind"}
 DEFAULT_WINDOW_DAYS = 365
+DUE_GRACE_DAYS = 7  # a delivery this late is still on time: its interval is complete only after the grace
 
 
 @dataclass
@@ -189,7 +192,16 @@ class View:
             rows = subscription_rows(subs, delivery_summary(d.filter(d.ordered_at < self.cutoff)), self.dimensions)
         rows = rows.filter(rows.started_at < self.cutoff)
         cancelled_at = ibis.cases((rows.cancelled_at < self.cutoff, rows.cancelled_at), else_=ibis.null("timestamp"))
-        return rows.mutate(cancelled_at=cancelled_at, cancelled=cancelled_at.notnull()), stored is None
+        # retention sees a step once its outcome is settled either way, so that early cancellers of young
+        # subscriptions weigh no more than their active neighbours (teiki.metrics.retention):
+        # a cancellation once the next delivery was due (with a week's grace for a late one) by D …
+        grace = ibis.literal(DUE_GRACE_DAYS).as_interval("D")
+        due_passed = rows.last_delivery_at + rows.cycle_days.as_interval("D") + grace < self.cutoff
+        # … and the last delivery reached once the same grace has passed since it
+        settled = (rows.last_delivery_at + grace < self.cutoff) | (rows.reached == 1)
+        return rows.mutate(cancelled_at=cancelled_at, cancelled=cancelled_at.notnull(),
+                           churn_seen=cancelled_at.notnull() & due_passed,
+                           retention_reached=ibis.cases((settled, rows.reached), else_=rows.reached - 1)), stored is None
 
     @property
     def contact_log(self) -> ir.Table:

@@ -68,16 +68,19 @@ def subscribers_by_month(d: dict, lang: str) -> dict:
 # ------------------------------------------------------------------ retention
 
 
-def _line(name: str, curve: list[dict], **extra: object) -> dict:
+def _line(name: str, curve: list[dict], lang: str, **extra: object) -> dict:
+    """A retention curve; the hover names the subscriptions each point's last step rests on."""
     points = [p for p in curve if p["r"] is not None]
+    at_risk = say("kpi_at_risk", lang, n="%{customdata:,}")
     return {"type": "scatter", "mode": "lines+markers", "name": name, "x": [p["delivery"] for p in points],
-            "y": [p["r"] for p in points], "hovertemplate": "%{x}: %{y:.1%}<extra>" + name + "</extra>", **extra}
+            "y": [p["r"] for p in points], "customdata": [p.get("at_risk") for p in points],
+            "hovertemplate": "%{x}: %{y:.1%}" + at_risk + "<extra>" + name + "</extra>", **extra}
 
 
 def retention_curves(d: dict, lang: str) -> dict:
     """定期継続率 by delivery: the whole shop (thick) and each group of ``d["by"]`` overlaid."""
-    data = [_line(say("chart_all", lang), d["overall"], line={"width": 4, "color": "#222"})]
-    data += [_line(f'{group_name(g["group"], lang)} (n={g["started"]:,})', g["curve"], line={"width": 1.5})
+    data = [_line(say("chart_all", lang), d["overall"], lang, line={"width": 4, "color": "#222"})]
+    data += [_line(f'{group_name(g["group"], lang)} (n={g["started"]:,})', g["curve"], lang, line={"width": 1.5})
              for g in d["groups"] if g["started"] >= MIN_OVERLAY]
     return {"data": data, "layout": _layout(say("chart_retention_title", lang, by=say(f'by_{d["by"]}', lang)),
                                             say("axis_delivery", lang), say("axis_retention", lang),

@@ -9,6 +9,12 @@ from teiki.shop.vocabulary import KPIs
 HEADLINE_DELIVERIES = (2, 3, 6, 12, 24)
 
 
+def retention_label(n: int, at_risk: int | None, lang: str) -> str:
+    """定期継続率 n回目, with the subscriptions its last step rests on (n_at_risk) so a thin estimate shows."""
+    label = say("kpi_retention", lang, n=n)
+    return label if at_risk is None else label + say("kpi_at_risk", lang, n=f"{at_risk:,}")
+
+
 def headline(k: KPIs, lang: str) -> list[tuple[str, str, object, str]]:
     """(key, label, value, kind) rows of the summary table and of the CSV / Excel summary."""
     w = k.ltv["window_days"]
@@ -30,8 +36,10 @@ def headline(k: KPIs, lang: str) -> list[tuple[str, str, object, str]]:
          k.ltv["matured_customers"], "int"),
         ("subscriptions.started", say("kpi_subscriptions", lang), k.subscriptions["started"], "int"),
         ("subscriptions.active", say("kpi_subscriptions_active", lang), k.subscriptions["active"], "int"),
-        *((f"retention_by_delivery.{n}", say("kpi_retention", lang, n=n), k.retention_by_delivery[str(n)], "pct")
-          for n in HEADLINE_DELIVERIES),
+        ("subscriptions.cancelled_before_first_delivery", say("kpi_cancelled_before_first", lang),
+         k.subscriptions["cancelled_before_first_delivery"], "int"),
+        *((f"retention_by_delivery.{n}", retention_label(n, k.retention_at_risk.get(str(n)), lang),
+           k.retention_by_delivery[str(n)], "pct") for n in HEADLINE_DELIVERIES),
         ("expected_deliveries", say("kpi_expected_deliveries", lang), k.expected_deliveries, "num"),
     ]
     full = [m for m in k.churn_monthly if not m["partial"]]

@@ -117,11 +117,12 @@ def _name(value: object) -> str | None:
 
 def _curve(rows: list[dict]) -> list[dict]:
     """Delivery 1 (r = 1) then the life-table rows, with the step-wise drop-out 1 − h."""
-    out = [{"delivery": 1, "r": 1.0 if rows else None, "h": None, "dropout": None, "reached": None, "dropped": None}]
+    out = [{"delivery": 1, "r": 1.0 if rows else None, "h": None, "dropout": None, "reached": None, "dropped": None,
+            "at_risk": None}]
     for r in rows:
         out.append({"delivery": r["delivery"], "r": r["r"], "h": r["h"],
                     "dropout": None if r["h"] is None else 1.0 - r["h"],
-                    "reached": r["reached"], "dropped": r["dropped"]})
+                    "reached": r["reached"], "dropped": r["dropped"], "at_risk": r["at_risk"]})
     return out
 
 

@@ -119,9 +119,12 @@ def overview_area(d: dict, lang: str) -> Area:
 
 
 def _curve_columns(curves: list[list[dict]], deliveries: range) -> list[list[Cell]]:
-    """One row per delivery number: r of each curve (blank where it is not observed)."""
+    """One row per delivery number: r of the first curve and its n at risk, then r of each other curve (blank
+    where it is not observed)."""
     by_n = [{p["delivery"]: p["r"] for p in c} for c in curves]
-    return [[(n, "int"), *[(c.get(n), "pct") for c in by_n]] for n in deliveries]
+    at_risk = {p["delivery"]: p.get("at_risk") for p in curves[0]}
+    return [[(n, "int"), (by_n[0].get(n), "pct"), (at_risk.get(n), "int"), *[(c.get(n), "pct") for c in by_n[1:]]]
+            for n in deliveries]
 
 
 def retention_area(d: dict, lang: str) -> Area:
@@ -130,7 +133,8 @@ def retention_area(d: dict, lang: str) -> Area:
     by = say(f'by_{d["by"]}', lang)
     deliveries = range(1, d["max_delivery"] + 1)
     area.add(Table("curves", say("chart_retention_title", lang, by=by),
-                   [say("axis_delivery", lang), say("chart_all", lang), *[group_name(g["group"], lang) for g in d["groups"]]],
+                   [say("axis_delivery", lang), say("chart_all", lang), say("col_at_risk", lang),
+                    *[group_name(g["group"], lang) for g in d["groups"]]],
                    _curve_columns([d["overall"], *[g["curve"] for g in d["groups"]]], deliveries)))
     area.add(Table("groups", say("report_groups", lang, by=by),
                    [say("col_group", lang), say("col_started", lang), say("col_cancelled", lang)],

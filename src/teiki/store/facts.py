@@ -217,11 +217,13 @@ def customer_summary(orders: ir.Table, window_days: int = STORED_WINDOW_DAYS,
 
 def delivery_summary(deliveries: ir.Table) -> ir.Table:
     """One row per subscription from (as-of filtered) delivery facts: the highest delivery_no, the number of
-    deliveries, the latest delivery's amount, and the amounts that upsell inference compares."""
+    deliveries, the time of the latest, the latest delivery's amount, and the amounts that upsell inference
+    compares."""
     d = deliveries
     per = d.group_by("subscription_id").aggregate(
         max_delivery=d.delivery_no.max(),
         orders=d.count(),
+        last_delivery_at=d.ordered_at.max(),
         delivery2_amount=d.amount.max(where=d.delivery_no == 2),
         later_amount=d.amount.max(where=d.delivery_no >= 3),
     )
@@ -233,8 +235,9 @@ def delivery_summary(deliveries: ir.Table) -> ir.Table:
 
 
 def subscription_rows(subscriptions: ir.Table, deliveries: ir.Table, dimensions: ir.Table) -> ir.Table:
-    """One row per subscription, before any as-of rule: reached (R, at least 1), cycle_days (30 when
-    unknown), recurring_revenue (latest delivery's amount × 30 ÷ cycle_days), upsold (a delivery ≥ 3
+    """One row per subscription, before any as-of rule: reached (R, at least 1), delivered (whether any
+    delivery was completed), last_delivery_at (its start when none), cycle_days (30 when unknown),
+    recurring_revenue (latest delivery's amount × 30 ÷ cycle_days), upsold (a delivery ≥ 3
     above delivery 2) and the customer's first-purchase dimensions.
 
     ``deliveries`` is :func:`delivery_summary` (of the deliveries up to D), ``dimensions`` customer_id
@@ -253,6 +256,8 @@ def subscription_rows(subscriptions: ir.Table, deliveries: ir.Table, dimensions:
         cancel_reason=subs.cancel_reason,
         cycle_days=cycle,
         reached=reached.cast("int64"),
+        delivered=joined.orders.notnull(),
+        last_delivery_at=ibis.coalesce(joined.last_delivery_at, subs.started_at),
         recurring_revenue=ibis.coalesce(joined.latest_amount, 0.0) * 30.0 / cycle.cast("float64"),
         upsold=ibis.coalesce(joined.later_amount > joined.delivery2_amount, False),
     )

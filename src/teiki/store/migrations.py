@@ -73,8 +73,16 @@ def _v5_campaigns(con: Backend) -> None:
             con.create_table(name, schema=schema)
 
 
+def _v6_delivery_dates(con: Backend) -> None:
+    """subscription_facts gains delivered and last_delivery_at (when the next delivery is due: retention counts
+    a cancellation once its interval is complete)."""
+    from teiki.store import facts
+
+    facts.refresh(con, {"subscriptions"})
+
+
 MIGRATIONS: list[Callable[[Backend], None]] = [_v1_initial, _v2_facts, _v3_subscription_facts, _v4_running_amounts,
-                                               _v5_campaigns]
+                                               _v5_campaigns, _v6_delivery_dates]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

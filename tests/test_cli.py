@@ -183,3 +183,20 @@ def test_demo_ends_by_saying_what_to_do_next(tmp_path):
                     "--out", str(tmp_path / "f"))
     assert result.exit_code == 0, result.output
     assert "teiki --db myshop.duckdb import" in flat(result.output)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_breakdown_fits_an_80_column_terminal_and_names_what_it_left_out(demo_db, lang):
+    """Columns are kept whole, retention with its n at risk before the rest; those that do not fit are named."""
+    from rich.cells import cell_len
+
+    result = invoke("--db", str(demo_db), "--lang", lang, "kpi", "--by", "cohort", env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    assert "…" not in result.output  # no cell cut
+    header = next(line for line in lines if "cohort" in line)
+    assert ("継続2回" if lang == "ja" else "r(2)") in header
+    body = next(line for line in lines if line.startswith("│ 2025-01"))
+    assert "% (" in body  # a rate with the subscriptions it rests on
+    assert ("画面に収まらない列" if lang == "ja" else "columns that do not fit") in result.output

@@ -102,6 +102,20 @@ def test_bad_parameters_on_pages_show_an_error_page(client, url):
     assert 'id="error-message"' in r.text
 
 
+@pytest.mark.parametrize("url", ["/?as_of=&by=", "/retention?as_of=&by=", "/customers?segment=&sort=&q=&page=",
+                                 "/forecast?as_of=&by=&cpa=", "/risk?as_of=&limit=", "/api/kpi?as_of=",
+                                 "/simulate?cost_per_call=&from_data=&requests=&save_rates=&unit_price="])
+def test_a_form_sent_with_blank_fields_gets_the_defaults(client, url):
+    """A cleared field means "not given", as the page's controls send it: the default applies, no error."""
+    assert client.get(url).status_code == 200, url
+
+
+def test_a_bad_value_on_a_page_is_told_in_the_readers_language(client):
+    r = client.get("/retention?by=colour")
+    assert r.status_code == 400
+    assert "by の値 'colour' を読めません。 使える値: 'cohort', 'channel', 'first_product'。" in r.text.replace("&#39;", "'")
+
+
 @pytest.mark.parametrize("url", PAGES)
 def test_pages_render_in_japanese_and_english(client, url):
     ja = client.get(url)

@@ -296,6 +296,9 @@ CASES: list[Case] = [
     # a table chosen by option or name that would blank stored fields (item 2)
     Case("orders_as_products.csv", "table", text(ORDERS_FOR_TABLE), ("product_id",), args=("--table", "products")),
     Case("orders_as_customers.csv", "table", text(ORDERS_FOR_TABLE), ("customer_id",), args=("--table", "customers")),
+    Case("unknown_cart_orders.csv", "table",  # an orders export of a cart teiki has no preset for (カラーミー-like)
+         text("売上ID,受注日,購入者 名前,商品ID,商品名,販売価格(消費税込),販売個数\n"
+              "10001,2026/10/01 10:12:00,山田 太郎,P-001,美容液,3980,1\n", "cp932"), ("受注日", "order_id", "products")),
     Case("customers_only_ids.csv", "table", text("customer_id\nC0000001\nC0000002\n"), ("customer_id",)),
     Case("products_only_ids.csv", "table", text("product_id\nM01\n"), ("product_id",)),
     # dates (item 5)

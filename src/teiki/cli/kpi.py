@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
@@ -40,6 +41,10 @@ BREAKDOWN_COLUMNS = {  # breakdown column → (short label key, kind)
     "expected_deliveries": ("short_expected", "num"),
 }
 
+# which columns a narrow terminal keeps first: the customers, then what a subscription shop is run by
+FIT_ORDER = ("customers", "f2_conversion", "retention_2", "ltv_mean_revenue", "retention_6", "retention_12",
+             "revenue", "repeat_rate", "expected_deliveries", "ltv_matured_customers")
+
 app = typer.Typer()
 
 
@@ -61,14 +66,27 @@ def print_table(console: Console, k: KPIs, lang: str) -> None:
 
 
 def print_breakdown(console: Console, records: list[dict], by: str, lang: str) -> None:
+    """One row per group; the columns that fit the terminal, in order, never cut (the rest are named below)."""
+    names = [c for c in BREAKDOWN_COLUMNS if records and c in records[0]]
+    cells = {by: [str(r[by] if r[by] is not None else "—") for r in records]}
+    cells |= {c: [_cell(r, c) for r in records] for c in names}
+    labels = {by: by} | {c: say(BREAKDOWN_COLUMNS[c][0], lang) for c in names}
+    widths = {c: max([cell_len(labels[c]), *(cell_len(x) for x in cells[c])]) for c in cells}
+    chosen, used = set(), widths[by] + 4  # a column costs its width, 2 of padding and 1 of border
+    for c in sorted(names, key=FIT_ORDER.index):
+        if used + widths[c] + 3 <= console.width:
+            chosen.add(c)
+            used += widths[c] + 3
+    shown = [by, *(c for c in names if c in chosen)]
     table = Table(title_justify="left")
-    table.add_column(by)
-    shown = [c for c in BREAKDOWN_COLUMNS if records and c in records[0]]
-    for col in shown:
-        table.add_column(say(BREAKDOWN_COLUMNS[col][0], lang), justify="right")
-    for r in records:
-        table.add_row(str(r[by] if r[by] is not None else "—"), *(_cell(r, c) for c in shown))
+    for c in shown:
+        table.add_column(labels[c], justify="left" if c == by else "right", no_wrap=True, min_width=widths[c])
+    for i in range(len(records)):
+        table.add_row(*(cells[c][i] for c in shown))
     console.print(table)
+    left_out = [labels[c] for c in names if c not in shown]
+    if left_out:
+        console.print(say("kpi_columns_left_out", lang, columns=", ".join(left_out)), style="dim")
 
 
 def _cell(record: dict, column: str) -> str:

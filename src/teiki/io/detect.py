@@ -43,7 +43,9 @@ def guess_table(mapping: Mapping, headers: list[str], file_name: str) -> TableSp
       stored as customers or products (a required column it lacks is then reported as missing).
     - Otherwise its name decides (``customers.csv``; a required column it lacks is reported as missing).
     - Otherwise the one table whose required columns all match and that maps at least two columns; ties are
-      broken by the number of required columns, then of columns found, and a true tie is refused.
+      broken by the number of required columns, then of columns found, and a true tie is refused. A file with an
+      order number or date is not guessed to be customers or products (an unknown cart's orders export whose
+      amount and quantity headers teiki does not know): it is refused, naming what is missing.
     """
     candidates = [TABLES[t] for t in (mapping.only_tables or TABLES)]
     if len(candidates) == 1:  # a layout of one table (a cart's orders export): a lacking column is reported
@@ -60,4 +62,19 @@ def guess_table(mapping: Mapping, headers: list[str], file_name: str) -> TableSp
     if not scored or (len(scored) > 1 and scored[0][:2] == scored[1][:2]):
         raise InputError(file_name, "unknown_table_for_file", headers=", ".join(headers[:12]),
                          tables=", ".join(TABLES))
-    return scored[0][2]
+    chosen = scored[0][2]
+    orders = fits.get("orders")
+    if chosen.name in NEVER_FROM_ORDERS and orders is not None and _order_keyed(orders):
+        # an order date or number, too little else to read it as orders: an unknown cart's orders export
+        raise InputError(file_name, "orders_incomplete", found=", ".join(
+            f"{name} ← '{orders.sources[name]}'" for name in ("order_id", "ordered_at") if orders.sources.get(name)),
+            missing=", ".join(f"{n} ({TABLES['orders'][n].ja})" for n in orders.missing_required),
+            table=f"{chosen.ja} ({chosen.name})")
+    return chosen
+
+
+NEVER_FROM_ORDERS = ("customers", "products")
+
+
+def _order_keyed(orders: Resolved) -> bool:
+    return any(orders.sources.get(name) for name in ("order_id", "ordered_at"))

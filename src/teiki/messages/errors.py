@@ -157,6 +157,13 @@ ERRORS: dict[str, tuple[str, str]] = {
         "unsupported file type (teiki reads .csv .tsv .txt .xlsx .parquet).",
     ),
     "empty_file": ("データ行がありません。", "the file has no data rows."),
+    "orders_incomplete": (
+        "受注の列 ({found}) があるのに、受注明細として必須の列 {missing} が見つかりません。{table} として取り込むと受注が失われるため取り込みません。"
+        "マッピングファイル (--mapping) で列を対応づけてください。teiki import --explain --table orders で読み方を確認できます。",
+        "the file has order columns ({found}) but not the required orders columns {missing}; importing it as "
+        "{table} would lose the orders, so it is refused. Map the columns in a mapping file (--mapping); "
+        "teiki import --explain --table orders shows how the file is read.",
+    ),
     "unknown_table_for_file": (
         "どのテーブルのファイルか判別できません (見つかった列: {headers})。--table で指定してください ({tables})。",
         "cannot tell which table this file holds (columns: {headers}); name it with --table ({tables}).",
@@ -179,6 +186,9 @@ ERRORS: dict[str, tuple[str, str]] = {
         "the Excel file's used range is {rows} rows × {columns} columns, beyond what teiki reads ({limit} cells); "
         "copy only the data to a new sheet, or save it as CSV.",
     ),
+    "bad_parameter_value": ("{name} の値 '{value}' を読めません。", "{name}: '{value}' cannot be read."),
+    "bad_parameter_missing": ("{name} を指定してください。", "{name} is required."),
+    "bad_parameter_allowed": (" 使える値: {expected}。", " Allowed: {expected}."),
     "bad_parameter_control": ("パラメータ {name} に制御文字が含まれています。取り除いてください。",
                               "the parameter {name} contains a control character; remove it."),
     "refused_no_buyer": (

@@ -34,6 +34,8 @@ KPIS: dict[str, tuple[str, str]] = {
     "kpi_expected_deliveries": ("平均継続回数", "expected deliveries"),
     "kpi_retention": ("定期継続率 {n}回目", "retention at delivery {n}"),
     "kpi_cancelled_before_first": ("初回お届け前キャンセル (継続率の対象外)", "cancelled before the first delivery (not in retention)"),
+    "kpi_columns_left_out": ("画面に収まらない列: {columns} (端末を広げるか --format csv / xlsx で全列)",
+                             "columns that do not fit: {columns} (widen the terminal, or --format csv / xlsx for all)"),
     "kpi_at_risk": (" (対象 {n}件)", " (n at risk {n})"),
     "kpi_churn": ("カスタマーチャーン ({month})", "customer churn ({month})"),
     "kpi_revenue_churn": ("レベニューチャーン ({month})", "revenue churn ({month})"),

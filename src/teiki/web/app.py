@@ -19,6 +19,7 @@ import re
 import threading
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -75,6 +76,10 @@ def create_app(db: Path, *, access: Access | None = None, lang: str | None = Non
 
     @app.middleware("http")
     async def require_login(request: Request, call_next):
+        # a field a form sends empty (a cleared date box) means "not given": the parameter's default applies
+        pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        if any(not v.strip() for _, v in pairs):
+            request.scope["query_string"] = urlencode([(k, v) for k, v in pairs if v.strip()]).encode("ascii")
         if needs_login(request, access):
             if wants_html(request):
                 return RedirectResponse(login_url(request), status_code=303)
@@ -110,9 +115,19 @@ def create_app(db: Path, *, access: Access | None = None, lang: str | None = Non
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError):
-        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p != 'query')}: {e['msg']}" for e in exc.errors())
-        if wants_html(request):
-            return render(request, "error.html", 400, message=detail)
+        def name(e: dict) -> str:
+            return ".".join(str(p) for p in e["loc"] if p != "query")
+
+        if wants_html(request):  # the reader's language, the value they gave and what would be allowed
+            lang = request_lang(request)
+            message = " ".join(
+                say("bad_parameter_missing" if e["type"] == "missing" else "bad_parameter_value", lang, name=name(e),
+                    value=str(e.get("input"))[:40])
+                + (say("bad_parameter_allowed", lang, expected=e["ctx"]["expected"].replace(" or ", ", ")) if "expected" in e.get("ctx", {})
+                   else "")
+                for e in exc.errors())
+            return render(request, "error.html", 400, message=message)
+        detail = "; ".join(f"{name(e)}: {e['msg']}" for e in exc.errors())
         return JSONResponse({"detail": detail, "errors": exc.errors()}, status_code=422)
 
     @app.get("/static/plotly.min.js", include_in_schema=False)

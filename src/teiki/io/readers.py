@@ -131,12 +131,16 @@ def _first_line(path: Path, encoding: str = "utf-8") -> str:
         return fh.readline()
 
 
+def _where(path: Path, offset: int, first_line: str, delimiter: str) -> dict[str, object]:
+    """The row and header of byte ``offset``, as messages name them ("—" for a place in the header row)."""
+    spot = spot_at(path, offset, delimiter, file_headers(next(csv.reader([first_line], delimiter=delimiter), [])))
+    return {"row": spot.row, "column": spot.column if spot.column and spot.row > 1 else "—"}
+
+
 def _bad_bytes(path: Path, offset: int, encoding: str | None, delimiter: str | None = None) -> InputError:
     """The refusal of a file holding bytes not valid in its encoding (None: in neither UTF-8 nor CP932)."""
     first = _first_line(path, "utf-16" if encoding == "UTF-16" else "utf-8")
-    delimiter = delimiter or _sniff_delimiter(first)
-    spot = spot_at(path, offset, delimiter, file_headers(next(csv.reader([first], delimiter=delimiter), [])))
-    where = {"row": spot.row, "column": spot.column if spot.column and spot.row > 1 else "—"}
+    where = _where(path, offset, first, delimiter or _sniff_delimiter(first))
     if encoding is None:
         return InputError(path.name, "mixed_encoding", **where)
     return InputError(path.name, "invalid_in_encoding", encoding=encoding, **where)
@@ -170,8 +174,7 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None,
         raise InputError(path.name, "empty_file")
     delimiter = delimiter or _sniff_delimiter(first_line)
     if encoding == "cp932" and typed is None and (offset := first_utf8_line(path)) is not None:
-        spot = spot_at(path, offset, delimiter, file_headers(next(csv.reader([first_line], delimiter=delimiter))))
-        raise InputError(path.name, "utf8_in_cp932", row=spot.row, column=spot.column or "—")
+        raise InputError(path.name, "utf8_in_cp932", **_where(path, offset, first_line, delimiter))
     read_options = pacsv.ReadOptions(
         block_size=BLOCK_BYTES, encoding="utf8" if encoding.startswith("utf-8") else encoding
     )
